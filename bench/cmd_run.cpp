@@ -1,0 +1,108 @@
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bench/commands.hpp"
+#include <optional>
+#include <sstream>
+
+#include "lib/optimizer_registry.hpp"
+#include "lib/run.hpp"
+#include "lib/schedule.hpp"
+#include "lib/trace_csv.hpp"
+#include "problems/registry.hpp"
+
+namespace descent::cli {
+namespace {
+
+struct RunArgs {
+  std::string problem, optimizer, schedule = "constant", x0, trace;
+  std::optional<long> iters;
+  std::optional<double> epochs;
+  long batch = 0, log_every = 1;
+  std::uint64_t seed = 0;
+  bool trace_x = false;
+};
+
+CLI::App* add(CLI::App& app, RunArgs& a) {
+  auto* cmd = app.add_subcommand("run", "Run one optimizer on one problem");
+  cmd->add_option("-p,--problem", a.problem, "Problem spec, e.g. quadratic:dim=100,cond=1e3")
+      ->required();
+  cmd->add_option("-o,--optimizer", a.optimizer, "Optimizer spec, e.g. adam:lr=1e-3,beta1=0.9")
+      ->required();
+  cmd->add_option("-s,--schedule", a.schedule, "Learning-rate schedule spec")
+      ->capture_default_str();
+  auto* iters = cmd->add_option("--iters", a.iters, "Number of steps (default 1000)")
+                    ->check(CLI::PositiveNumber);
+  cmd->add_option("--epochs", a.epochs, "Passes over the training data instead of --iters")
+      ->check(CLI::PositiveNumber)
+      ->excludes(iters);
+  cmd->add_option("--batch", a.batch, "Samples per step for data problems (default: full batch)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--seed", a.seed, "Seed of the problem instance, start point and batch order")
+      ->capture_default_str();
+  cmd->add_option("--x0", a.x0, "Start point as a,b,... (default: the problem's)");
+  cmd->add_option("--log-every", a.log_every, "Log every K-th step into the trace")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--trace", a.trace, "Write the trace as CSV to this file");
+  cmd->add_flag("--trace-x", a.trace_x, "Also write the iterate x into the trace (dim <= 3)");
+  return cmd;
+}
+
+VecX parse_point(const std::string& text) {
+  std::vector<double> values;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    double v = 0;
+    if (!parse_double(item, v)) throw UsageError(fmt::format("--x0: '{}' is not a number", item));
+    values.push_back(v);
+  }
+  return Eigen::Map<VecX>(values.data(), static_cast<Index>(values.size()));
+}
+
+void print_summary(const Problem& p, const Params& opt, const Schedule& sched,
+                   const RunResult& r) {
+  const Summary& s = r.summary;
+  fmt::print("problem    {}\noptimizer  {}\nschedule   {}\n", p.spec(), opt.canonical(), sched.spec());
+  fmt::print("status     {}\nsteps      {}\nepochs     {}\n", to_string(s.status), s.iters,
+             s.epochs);
+  fmt::print("final loss {:.10g}\nbest loss  {:.10g}\n", s.final_loss, s.best_loss);
+  if (auto fstar = p.optimum()) fmt::print("final gap  {:.6g}\n", s.final_loss - *fstar);
+  fmt::print("time       {:.6f} s\n", s.time_s);
+}
+
+int run_run(const RunArgs& a) {
+  const Params opt_params = parse_optimizer(a.optimizer);
+  const Schedule schedule = Schedule::parse(a.schedule);
+  const auto problem = make_problem(a.problem, a.seed);
+  RunSettings settings;
+  settings.budget = a.epochs ? Budget{0, *a.epochs} : Budget{a.iters.value_or(1000), 0};
+  settings.batch = a.batch;
+  settings.seed = a.seed;
+  settings.log.every = a.log_every;
+  if (!a.x0.empty()) settings.x0 = parse_point(a.x0);
+  if (a.batch > 0 && problem->samples() == 0)
+    throw UsageError(fmt::format("--batch: problem '{}' has no data samples", problem->spec()));
+  if (a.trace_x && problem->dim() > 3)
+    throw UsageError(fmt::format("--trace-x: problem '{}' has dimension {} (at most 3)",
+                                 problem->spec(), problem->dim()));
+  settings.record_x = a.trace_x;
+  auto optimizer = make_optimizer<double>(opt_params, problem->dim());
+  const RunResult result = run(*problem, *optimizer, schedule, settings);
+  if (!a.trace.empty()) write_trace_csv(a.trace, *problem, result);
+  print_summary(*problem, opt_params, schedule, result);
+  return 0;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, Action& action) {
+  auto args = std::make_shared<RunArgs>();
+  add(app, *args)->callback([args, &action] { action = [args] { return run_run(*args); }; });
+}
+
+}  // namespace descent::cli

@@ -1,0 +1,134 @@
+#include "lib/csv.hpp"
+
+#include <csv.h>
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "lib/spec.hpp"
+
+namespace descent {
+
+CsvWriter::CsvWriter(std::filesystem::path path, const std::vector<std::string>& header)
+    : path_(std::move(path)), columns_(header.size()) {
+  partial_ = path_;
+  partial_ += ".partial";
+  if (path_.has_parent_path()) std::filesystem::create_directories(path_.parent_path());
+  file_ = std::fopen(partial_.c_str(), "w");
+  if (!file_) throw UsageError(fmt::format("cannot write '{}'", partial_.string()));
+  row(header);
+}
+
+CsvWriter::~CsvWriter() {
+  if (!file_) return;
+  std::fclose(file_);
+  std::error_code ignored;
+  std::filesystem::remove(partial_, ignored);
+}
+
+void CsvWriter::row(const std::vector<std::string>& fields) {
+  if (fields.size() != columns_)
+    throw std::logic_error(fmt::format("{}: row of {} fields under a header of {}",
+                                       path_.string(), fields.size(), columns_));
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) std::fputc(',', file_);
+    const std::string& f = fields[i];
+    if (f.find_first_of(",\"\r\n") == std::string::npos)
+      std::fwrite(f.data(), 1, f.size(), file_);
+    else
+      csv_fwrite(file_, f.data(), f.size());
+  }
+  std::fputc('\n', file_);
+}
+
+void CsvWriter::flush() { std::fflush(file_); }
+
+void CsvWriter::commit() {
+  const bool failed = std::ferror(file_) != 0;
+  const bool closed = std::fclose(file_) == 0;
+  file_ = nullptr;
+  if (failed || !closed) {
+    std::filesystem::remove(partial_);
+    throw UsageError(fmt::format("writing '{}' failed", path_.string()));
+  }
+  std::filesystem::rename(partial_, path_);
+}
+
+std::string format_number(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  return fmt::format("{}", v);
+}
+
+std::size_t CsvTable::column(std::string_view name) const {
+  for (std::size_t i = 0; i < header.size(); ++i)
+    if (header[i] == name) return i;
+  throw UsageError(fmt::format("{}: missing column '{}'", source, name));
+}
+
+namespace {
+
+struct ParseState {
+  CsvTable* table;
+  std::vector<std::string> fields;
+  long line = 1;        // the line the current row started on
+  long next_line = 1;   // counts line ends seen
+  bool header_done = false;
+  std::string error;
+};
+
+void on_field(void* data, std::size_t len, void* state) {
+  auto* s = static_cast<ParseState*>(state);
+  s->fields.emplace_back(static_cast<const char*>(data), len);
+}
+
+void on_row(int /*terminator*/, void* state) {
+  auto* s = static_cast<ParseState*>(state);
+  if (!s->header_done) {
+    s->table->header = std::move(s->fields);
+    s->header_done = true;
+  } else if (s->error.empty() && s->fields.size() != s->table->header.size()) {
+    s->error = fmt::format("{}:{}: expected {} fields, found {}", s->table->source, s->line,
+                           s->table->header.size(), s->fields.size());
+  } else {
+    s->table->rows.push_back(std::move(s->fields));
+    s->table->lines.push_back(s->line);
+  }
+  s->fields.clear();
+}
+
+}  // namespace
+
+CsvTable read_csv(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError(fmt::format("cannot read '{}'", path.string()));
+  CsvTable table;
+  table.source = path.string();
+  csv_parser parser;
+  csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
+  ParseState state{&table, {}, 1, 1, false, {}};
+  std::string line;
+  // Feed line by line so that errors can name the line; quoted newlines span feeds.
+  while (std::getline(in, line)) {
+    line.push_back('\n');
+    const bool row_start = parser.status == 0 && state.fields.empty();  // not inside a quote
+    if (row_start) state.line = state.next_line;
+    if (csv_parse(&parser, line.data(), line.size(), on_field, on_row, &state) != line.size()) {
+      const std::string why = csv_strerror(csv_error(&parser));
+      csv_free(&parser);
+      throw UsageError(fmt::format("{}:{}: {}", table.source, state.next_line, why));
+    }
+    ++state.next_line;
+    if (!state.error.empty()) break;
+  }
+  const int fini = csv_fini(&parser, on_field, on_row, &state);
+  csv_free(&parser);
+  if (!state.error.empty()) throw UsageError(state.error);
+  if (fini != 0) throw UsageError(fmt::format("{}:{}: unterminated quote", table.source, state.line));
+  if (table.header.empty()) throw UsageError(fmt::format("{}: empty file, no header", table.source));
+  return table;
+}
+
+}  // namespace descent

@@ -1,0 +1,48 @@
+// CSV in and out, with libcsv doing the parsing and the quoting.
+//
+// Results are written to `<path>.partial` and renamed into place by commit(), so a failure
+// never leaves a half-written result file behind.
+#pragma once
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace descent {
+
+class CsvWriter {
+ public:
+  CsvWriter(std::filesystem::path path, const std::vector<std::string>& header);
+  ~CsvWriter();  // removes the partial file unless committed
+  CsvWriter(const CsvWriter&) = delete;
+  CsvWriter& operator=(const CsvWriter&) = delete;
+
+  void row(const std::vector<std::string>& fields);
+  void flush();
+  void commit();  // closes the file and renames it to its final name
+
+ private:
+  std::filesystem::path path_, partial_;
+  std::FILE* file_ = nullptr;
+  std::size_t columns_;
+};
+
+// The shortest text that reads back as the same double; nan and inf as pandas reads them.
+std::string format_number(double v);
+
+struct CsvTable {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<long> lines;  // the line each row started on, for error messages
+  // The index of a column; throws UsageError naming the file and the column when missing.
+  std::size_t column(std::string_view name) const;
+  std::string source;
+};
+
+// Reads a CSV file with a header row; every row must have the header's number of fields.
+// Errors (missing file, bad quoting, ragged rows) throw UsageError naming the file and line.
+CsvTable read_csv(const std::filesystem::path& path);
+
+}  // namespace descent

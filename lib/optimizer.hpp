@@ -1,0 +1,100 @@
+// The optimizer interface.
+//
+// An optimizer file defines three things: a Config (its hyperparameters, read from Params and
+// checked by the keys in `info()`), `info()` (name, keys, equations, reference) and a class
+// template over the scalar T holding the per-run state, with
+//   step(x, g, lr_scale)  x <- update(x, g), lr = Config.lr * lr_scale (the schedule's factor)
+//   reset()               back to the state before the first step.
+// A step never allocates: all state is sized in the constructor.
+#pragma once
+
+#include <Eigen/Core>
+#include <cmath>
+#include <concepts>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lib/spec.hpp"
+
+namespace descent {
+
+template <class T>
+using Vec = Eigen::Matrix<T, Eigen::Dynamic, 1>;
+template <class T>
+using VecRef = Eigen::Ref<Vec<T>>;
+template <class T>
+using CVecRef = Eigen::Ref<const Vec<T>>;
+
+struct OptimizerInfo {
+  std::string name;
+  std::string summary;    // one line
+  std::string equations;  // the update in the paper's notation
+  std::string reference;
+  std::vector<Key> keys;
+  bool own_weight_decay = false;  // the optimizer defines `weight_decay` itself (decoupled)
+};
+
+template <template <class> class O, class T>
+concept FirstOrderOptimizer =
+    std::constructible_from<O<T>, const typename O<T>::Config&, Eigen::Index> &&
+    std::constructible_from<typename O<T>::Config, const Params&> &&
+    requires(O<T> o, VecRef<T> x, CVecRef<T> g, T s) {
+      { O<T>::info() } -> std::convertible_to<OptimizerInfo>;
+      o.step(x, g, s);
+      o.reset();
+    };
+
+// The type-erased optimizer that the run loop, the CLI and the benchmarks hold.
+template <class T>
+class Optimizer {
+ public:
+  virtual ~Optimizer() = default;
+  virtual void step(VecRef<T> x, CVecRef<T> g, T lr_scale) = 0;
+  void step(VecRef<T> x, CVecRef<T> g) { step(x, g, T(1)); }
+  virtual void reset() = 0;
+};
+
+// Keys shared by every optimizer: gradient clipping and torch's coupled L2 decay.
+//   g <- g * min(1, clip / |g|_2)    (clip > 0; 0 disables)
+//   g <- g + weight_decay * x        (torch's `weight_decay`; adamw replaces it by its own)
+struct GradientTransform {
+  double clip = 0;
+  double weight_decay = 0;
+  bool active() const { return clip > 0 || weight_decay > 0; }
+
+  template <class T>
+  void apply(CVecRef<T> x, VecRef<T> g) const {
+    if (clip > 0) {
+      const T norm = g.norm();
+      if (norm > T(clip)) g *= T(clip) / norm;
+    }
+    if (weight_decay > 0) g += T(weight_decay) * x;
+  }
+};
+
+// Wraps a concrete optimizer; the gradient copy exists only when clipping or decay is on, so
+// the default path passes g straight through with no extra memory traffic.
+template <template <class> class O, class T>
+  requires FirstOrderOptimizer<O, T>
+class Erased final : public Optimizer<T> {
+ public:
+  Erased(const Params& p, GradientTransform pre, Eigen::Index n)
+      : opt_(typename O<T>::Config(p), n), pre_(pre) {
+    if (pre_.active()) buffer_.resize(n);
+  }
+  void step(VecRef<T> x, CVecRef<T> g, T lr_scale) override {
+    if (!pre_.active()) return opt_.step(x, g, lr_scale);
+    buffer_ = g;
+    pre_.apply<T>(x, buffer_);
+    opt_.step(x, buffer_, lr_scale);
+  }
+  void reset() override { opt_.reset(); }
+
+ private:
+  O<T> opt_;
+  GradientTransform pre_;
+  Vec<T> buffer_;
+};
+
+}  // namespace descent

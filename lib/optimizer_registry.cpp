@@ -1,0 +1,68 @@
+#include "lib/optimizer_registry.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "lib/optimizers/adam.hpp"
+#include "lib/optimizers/sgd.hpp"
+
+namespace descent {
+namespace {
+
+GradientTransform transform_of(const Params& p, const OptimizerInfo& info) {
+  return {.clip = p.real("clip"), .weight_decay = info.own_weight_decay ? 0 : p.real("weight_decay")};
+}
+
+template <template <class> class O>
+OptimizerEntry entry() {
+  OptimizerEntry e{O<double>::info(), {}, {}, {}};
+  e.keys = e.info.keys;
+  e.keys.push_back(real_key("clip", "0", "clip the gradient's 2-norm to this (0: off)", Range::nonnegative));
+  if (!e.info.own_weight_decay)
+    e.keys.push_back(real_key("weight_decay", "0", "coupled L2 decay, g += λ θ (torch)", Range::nonnegative));
+  const OptimizerInfo info = e.info;
+  e.make_double = [info](const Params& p, Eigen::Index n) -> std::unique_ptr<Optimizer<double>> {
+    return std::make_unique<Erased<O, double>>(p, transform_of(p, info), n);
+  };
+  e.make_float = [info](const Params& p, Eigen::Index n) -> std::unique_ptr<Optimizer<float>> {
+    return std::make_unique<Erased<O, float>>(p, transform_of(p, info), n);
+  };
+  return e;
+}
+
+}  // namespace
+
+const std::vector<OptimizerEntry>& optimizer_registry() {
+  static const std::vector<OptimizerEntry> all = {
+      entry<Sgd>(),
+      entry<Adam>(),
+  };
+  return all;
+}
+
+const OptimizerEntry& find_optimizer(std::string_view name) {
+  const auto& all = optimizer_registry();
+  auto it = std::find_if(all.begin(), all.end(), [&](const auto& e) { return e.info.name == name; });
+  if (it != all.end()) return *it;
+  std::vector<std::string> names;
+  for (const auto& e : all) names.push_back(e.info.name);
+  throw UsageError(fmt::format("unknown optimizer '{}' (known: {})", name, fmt::join(names, ", ")));
+}
+
+Params parse_optimizer(std::string_view spec) {
+  const Spec s = parse_spec(spec);
+  return bind_spec(s, find_optimizer(s.name).keys, "optimizer");
+}
+
+template <>
+std::unique_ptr<Optimizer<double>> make_optimizer<double>(const Params& p, Eigen::Index n) {
+  return find_optimizer(p.name()).make_double(p, n);
+}
+
+template <>
+std::unique_ptr<Optimizer<float>> make_optimizer<float>(const Params& p, Eigen::Index n) {
+  return find_optimizer(p.name()).make_float(p, n);
+}
+
+}  // namespace descent

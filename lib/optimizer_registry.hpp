@@ -1,0 +1,30 @@
+// Every optimizer by name. Adding one: write lib/optimizers/<name>.hpp and add its line to the
+// table in optimizer_registry.cpp.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "lib/optimizer.hpp"
+
+namespace descent {
+
+struct OptimizerEntry {
+  OptimizerInfo info;
+  std::vector<Key> keys;  // the optimizer's own keys, then `clip` and `weight_decay`
+  std::function<std::unique_ptr<Optimizer<double>>(const Params&, Eigen::Index)> make_double;
+  std::function<std::unique_ptr<Optimizer<float>>(const Params&, Eigen::Index)> make_float;
+};
+
+const std::vector<OptimizerEntry>& optimizer_registry();
+const OptimizerEntry& find_optimizer(std::string_view name);  // throws UsageError
+
+// Checks a spec against the optimizer's keys; the result builds any number of runs.
+Params parse_optimizer(std::string_view spec);
+
+template <class T>
+std::unique_ptr<Optimizer<T>> make_optimizer(const Params& params, Eigen::Index n);
+
+}  // namespace descent

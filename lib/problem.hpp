@@ -1,0 +1,65 @@
+// The test-problem interface. Problems are double precision; the optimizers are templated on
+// the scalar so that their steps can be measured in float too.
+#pragma once
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+
+#include "lib/rng.hpp"
+
+namespace descent {
+
+using Index = Eigen::Index;
+using VecX = Eigen::VectorXd;
+using MatX = Eigen::MatrixXd;
+using VecIn = Eigen::Ref<const VecX>;
+using VecOut = Eigen::Ref<VecX>;
+
+class Problem {
+ public:
+  virtual ~Problem() = default;
+
+  virtual Index dim() const = 0;
+  // The documented start point; problems with a random start draw it from `seed`.
+  virtual VecX initial_point(std::uint64_t seed) const = 0;
+  // Loss and gradient over the full objective (all training samples for data problems).
+  virtual double loss_grad(VecIn x, VecOut g) const = 0;
+  virtual double loss(VecIn x) const {
+    VecX g(dim());
+    return loss_grad(x, g);
+  }
+
+  // Data problems: the number of training samples, and the mean loss and gradient over some.
+  virtual Index samples() const { return 0; }
+  virtual double loss_grad_batch(VecIn x, std::span<const Index> /*batch*/, VecOut g) const {
+    return loss_grad(x, g);
+  }
+  // Whether the gradient an optimizer sees differs from the full gradient (mini-batches,
+  // injected noise). The run loop then measures the full loss separately at logging points.
+  virtual bool stochastic() const { return samples() > 0; }
+  // The gradient an optimizer sees: a mini-batch for data problems; noisy problems override it.
+  virtual double sample_loss_grad(VecIn x, std::span<const Index> batch, Rng& /*rng*/,
+                                  VecOut g) const {
+    return samples() > 0 ? loss_grad_batch(x, batch, g) : loss_grad(x, g);
+  }
+
+  // The known (or computed) optimal value f*, when there is one.
+  virtual std::optional<double> optimum() const { return std::nullopt; }
+  virtual bool has_hessian() const { return false; }
+  virtual void hessian(VecIn /*x*/, Eigen::Ref<MatX> /*h*/) const {
+    throw std::logic_error("this problem has no Hessian");
+  }
+
+  // The canonical spec (name and every parameter), e.g. "quadratic:dim=4,cond=100,rotate=0".
+  const std::string& spec() const { return spec_; }
+  void set_spec(std::string s) { spec_ = std::move(s); }
+
+ private:
+  std::string spec_;
+};
+
+}  // namespace descent

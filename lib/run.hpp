@@ -1,0 +1,77 @@
+// The run loop: one problem, one optimizer, one schedule, one seed -> a trace and a summary.
+// A run is a pure function of these inputs (timing columns aside).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lib/optimizer.hpp"
+#include "lib/problem.hpp"
+#include "lib/schedule.hpp"
+
+namespace descent {
+
+struct Budget {
+  Index iters = 0;    // steps; or
+  double epochs = 0;  // passes over the training data (steps for problems without data)
+};
+
+// Which iterations are logged: every k-th, or about `points` log-spaced ones. The first and the
+// last iteration are always logged.
+struct LogPlan {
+  Index every = 1;
+  Index points = 0;  // > 0: log-spaced instead of every k-th
+};
+
+struct RunSettings {
+  Budget budget;
+  Index batch = 0;  // samples per step; 0 or >= samples: full batch
+  std::uint64_t seed = 0;
+  LogPlan log;
+  std::optional<VecX> x0;   // overrides the problem's start point
+  double diverge_factor = 0;  // > 0: stop when loss − f* exceeds this multiple of its start
+  bool record_x = false;      // keep x at each logged point
+};
+
+struct TracePoint {
+  Index iter;
+  double epoch;
+  Index grad_evals;
+  double time_s;
+  double loss;
+  double grad_norm;
+};
+
+enum class Status { ok, diverged, error };
+const char* to_string(Status s);
+
+struct Summary {
+  Status status = Status::ok;
+  Index iters = 0;
+  double epochs = 0;
+  Index grad_evals = 0;
+  double final_loss = 0;
+  double best_loss = 0;
+  double time_s = 0;
+};
+
+struct RunResult {
+  std::vector<TracePoint> trace;
+  std::vector<VecX> xs;  // with record_x: x at each trace point
+  Summary summary;
+  VecX x;  // the final iterate
+};
+
+// The number of steps the budget buys and how many steps make an epoch.
+struct StepPlan {
+  Index steps;
+  Index steps_per_epoch;
+  Index batch;  // effective batch size (the sample count for full batch)
+};
+StepPlan plan_steps(const Problem& problem, const RunSettings& settings);
+
+RunResult run(const Problem& problem, Optimizer<double>& optimizer, const Schedule& schedule,
+              const RunSettings& settings);
+
+}  // namespace descent

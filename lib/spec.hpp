@@ -1,0 +1,93 @@
+// The one spec syntax used everywhere: `name:key=value,key=value`.
+//
+// A Spec is the syntax only; `bind` checks it against the keys a component declares
+// and turns it into Params, so an unknown key, a malformed value or one out of range
+// is reported once, here, with the spec and the key named.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace descent {
+
+// A user mistake (bad spec, bad file, bad flag): the CLI prints "error: <what>" and exits 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Spec {
+  std::string text;  // as written, for error messages
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> args;
+};
+
+Spec parse_spec(std::string_view text);
+
+enum class Kind { real, integer, flag, choice, text };
+
+// Allowed values of a numeric key; the message of each is part of the error text.
+enum class Range {
+  any,          // any finite number
+  positive,     // > 0
+  nonnegative,  // >= 0
+  unit_open,    // [0, 1)
+  unit_closed,  // [0, 1]
+  at_least_one  // >= 1
+};
+
+struct Key {
+  std::string name;
+  Kind kind = Kind::real;
+  std::string default_value;  // empty: the key has no default and is unset unless given
+  std::string help;
+  Range range = Range::any;
+  std::vector<std::string> choices;  // for Kind::choice
+};
+
+// Short constructors for key tables.
+Key real_key(std::string name, std::string def, std::string help, Range range = Range::any);
+Key int_key(std::string name, std::string def, std::string help, Range range = Range::any);
+Key flag_key(std::string name, std::string def, std::string help);
+Key choice_key(std::string name, std::string def, std::string help,
+               std::vector<std::string> choices);
+Key text_key(std::string name, std::string def, std::string help);
+
+// Validated values of one spec, with the defaults filled in.
+class Params {
+ public:
+  bool has(std::string_view key) const;
+  double real(std::string_view key) const;
+  std::int64_t integer(std::string_view key) const;
+  bool flag(std::string_view key) const;
+  const std::string& text(std::string_view key) const;  // choice and text keys
+  const std::string& name() const { return name_; }
+  // The canonical spec: name and every key with its value, in declaration order.
+  std::string canonical() const;
+  // The keys as given (defaults excluded), for column names and labels.
+  const std::vector<std::pair<std::string, std::string>>& given() const { return given_; }
+
+ private:
+  friend Params bind_spec(const Spec&, std::span<const Key>, std::string_view);
+  std::string name_;
+  std::vector<std::pair<std::string, std::string>> ordered_;  // every set key
+  std::vector<std::pair<std::string, std::string>> given_;
+  std::map<std::string, std::string, std::less<>> text_;
+  std::map<std::string, double, std::less<>> number_;
+};
+
+// `what` names the kind of component ("optimizer", "problem", "schedule") in messages.
+Params bind_spec(const Spec& spec, std::span<const Key> keys, std::string_view what);
+
+// Strict number parsing shared with the CLI and file readers: the whole string must parse.
+bool parse_double(std::string_view s, double& out);
+
+std::string describe(Range r);
+
+}  // namespace descent

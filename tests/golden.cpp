@@ -1,0 +1,59 @@
+#include "tests/golden.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "lib/csv.hpp"
+#include "lib/optimizer_registry.hpp"
+#include "lib/run.hpp"
+#include "problems/registry.hpp"
+
+namespace descent::testing {
+
+std::vector<GoldenCase> golden_cases() {
+  const std::string dir = DESCENT_SOURCE_DIR "/tests/golden/";
+  const CsvTable cases = read_csv(dir + "cases.csv");
+  const CsvTable losses = read_csv(dir + "losses.csv");
+  std::vector<GoldenCase> out;
+  for (const auto& row : cases.rows) {
+    GoldenCase c{std::stoi(row[cases.column("case")]), row[cases.column("problem")],
+                 row[cases.column("optimizer")], row[cases.column("schedule")], {},
+                 std::stol(row[cases.column("iters")]), {}};
+    std::vector<double> x0;
+    std::stringstream in(row[cases.column("x0")]);
+    for (std::string item; std::getline(in, item, ';');) x0.push_back(std::stod(item));
+    c.x0 = Eigen::Map<VecX>(x0.data(), Index(x0.size()));
+    if (c.schedule.empty()) c.schedule = "constant";
+    out.push_back(c);
+  }
+  const auto id = losses.column("case"), iter = losses.column("iter"), loss = losses.column("loss");
+  for (const auto& row : losses.rows) {
+    GoldenCase& c = out.at(std::stoul(row[id]));
+    if (std::stol(row[iter]) != long(c.losses.size())) throw std::runtime_error("losses.csv order");
+    c.losses.push_back(std::stod(row[loss]));
+  }
+  return out;
+}
+
+std::vector<double> replay(const GoldenCase& c) {
+  const auto problem = make_problem(c.problem, 0);
+  auto optimizer = make_optimizer<double>(parse_optimizer(c.optimizer), problem->dim());
+  RunSettings settings;
+  settings.budget.iters = c.iters;
+  settings.x0 = c.x0;
+  const RunResult r = run(*problem, *optimizer, Schedule::parse(c.schedule), settings);
+  std::vector<double> losses;
+  for (const auto& p : r.trace) losses.push_back(p.loss);
+  return losses;
+}
+
+double max_relative_error(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return INFINITY;
+  double worst = 0;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    worst = std::max(worst, std::abs(a[i] - b[i]) / std::max(std::abs(b[i]), 1e-300));
+  return worst;
+}
+
+}  // namespace descent::testing

@@ -1,0 +1,25 @@
+// The torch.optim reference trajectories of tests/golden/ (copied from the project's shared
+// golden set), and a runner that replays one case through the run loop.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "lib/problem.hpp"
+
+namespace descent::testing {
+
+struct GoldenCase {
+  int id;
+  std::string problem, optimizer, schedule;
+  VecX x0;
+  long iters;
+  std::vector<double> losses;  // losses[k]: after k steps
+};
+
+std::vector<GoldenCase> golden_cases();
+// The losses our implementation produces for the case, iter 0..iters.
+std::vector<double> replay(const GoldenCase& c);
+double max_relative_error(const std::vector<double>& a, const std::vector<double>& b);
+
+}  // namespace descent::testing

@@ -1,0 +1,127 @@
+#include <catch2/catch.hpp>
+
+#include <Eigen/Eigenvalues>
+
+#include "lib/optimizer_registry.hpp"
+#include "lib/run.hpp"
+#include "problems/registry.hpp"
+
+using namespace descent;
+
+namespace {
+
+RunResult run_spec(const std::string& problem, const std::string& optimizer, RunSettings s,
+                   const std::string& schedule = "constant") {
+  const auto p = make_problem(problem, s.seed);
+  auto o = make_optimizer<double>(parse_optimizer(optimizer), p->dim());
+  return run(*p, *o, Schedule::parse(schedule), s);
+}
+
+}  // namespace
+
+TEST_CASE("the trace holds the start point and every logged step", "[run]") {
+  RunSettings s;
+  s.budget.iters = 10;
+  const RunResult r = run_spec("rosenbrock", "sgd:lr=1e-3", s);
+  REQUIRE(r.trace.size() == 11);
+  CHECK(r.trace.front().iter == 0);
+  CHECK(r.trace.front().loss == Approx(24.2).epsilon(1e-14));  // f(-1.2, 1)
+  CHECK(r.trace.front().grad_norm == Approx(std::hypot(-215.6, -88.0)).epsilon(1e-14));
+  for (std::size_t k = 0; k < r.trace.size(); ++k) {
+    CHECK(r.trace[k].iter == Index(k));
+    CHECK(r.trace[k].grad_evals == Index(k));
+    CHECK(r.trace[k].epoch == double(k));
+  }
+  CHECK(r.summary.iters == 10);
+  CHECK(r.summary.final_loss == r.trace.back().loss);
+  CHECK(r.summary.best_loss <= r.trace.front().loss);
+}
+
+TEST_CASE("log-every keeps every k-th step and always the last", "[run]") {
+  RunSettings s;
+  s.budget.iters = 10;
+  s.log.every = 4;
+  const RunResult r = run_spec("quadratic:dim=3", "sgd:lr=0.01", s);
+  std::vector<Index> iters;
+  for (const auto& p : r.trace) iters.push_back(p.iter);
+  CHECK(iters == std::vector<Index>{0, 4, 8, 10});
+}
+
+TEST_CASE("log-spaced logging points cover first and last step", "[run]") {
+  RunSettings s;
+  s.budget.iters = 1000;
+  s.log.points = 4;
+  const RunResult r = run_spec("quadratic:dim=3", "sgd:lr=0.01", s);
+  std::vector<Index> iters;
+  for (const auto& p : r.trace) iters.push_back(p.iter);
+  CHECK(iters == std::vector<Index>{0, 1, 10, 100, 1000});
+}
+
+TEST_CASE("gradient descent on a quadratic contracts each coordinate exactly", "[run]") {
+  // x_k,i = (1 − η λ_i)^k on f = ½ Σ λ_i x_i², so the loss after k steps is known exactly.
+  RunSettings s;
+  s.budget.iters = 20;
+  const RunResult r = run_spec("quadratic:dim=2,cond=10", "sgd:lr=0.1", s);
+  const double expected = 0.5 * (std::pow(0.9, 40) + 10 * std::pow(0.0, 40));
+  CHECK(r.summary.final_loss == Approx(expected).epsilon(1e-12));
+}
+
+TEST_CASE("a diverging run stops with status diverged", "[run]") {
+  RunSettings s;
+  s.budget.iters = 5000;
+  const RunResult r = run_spec("quadratic:dim=2,cond=10", "sgd:lr=1", s);  // η λ = 10 > 2
+  CHECK(r.summary.status == Status::diverged);
+  CHECK(r.summary.iters < 5000);
+  s.diverge_factor = 100;
+  const RunResult early = run_spec("quadratic:dim=2,cond=10", "sgd:lr=1", s);
+  CHECK(early.summary.status == Status::diverged);
+  CHECK(early.summary.iters == 2);  // (1 − 10)^(2k)·5 > 100·5.5 first at k = 2
+}
+
+TEST_CASE("a rotated quadratic is a pure function of its seed", "[run]") {
+  const auto a = make_problem("quadratic:dim=5,cond=100,rotate=1", 7);
+  const auto b = make_problem("quadratic:dim=5,cond=100,rotate=1", 7);
+  const auto c = make_problem("quadratic:dim=5,cond=100,rotate=1", 8);
+  const VecX x = VecX::LinSpaced(5, -1, 1);
+  CHECK(a->loss(x) == b->loss(x));
+  CHECK(a->loss(x) != c->loss(x));
+  MatX h(5, 5);
+  a->hessian(x, h);
+  Eigen::SelfAdjointEigenSolver<MatX> eig(h);
+  CHECK(eig.eigenvalues()[0] == Approx(1.0).epsilon(1e-10));
+  CHECK(eig.eigenvalues()[4] == Approx(100.0).epsilon(1e-10));
+}
+
+TEST_CASE("the schedule scales the step", "[run]") {
+  RunSettings s;
+  s.budget.iters = 3;
+  // Steps 0, 1, 2 at rates 0.1, 0.05, 0.025 on f = ½ x² (dim 1): x = 0.9 · 0.95 · 0.975.
+  const RunResult r = run_spec("quadratic:dim=1", "sgd:lr=0.1", s, "exp:gamma=0.5");
+  CHECK(r.x[0] == Approx(0.9 * 0.95 * 0.975).epsilon(1e-15));
+}
+
+TEST_CASE("clip and weight_decay transform the gradient before any optimizer", "[run]") {
+  auto sgd = make_optimizer<double>(parse_optimizer("sgd:lr=1,clip=1,weight_decay=0.5"), 2);
+  VecX x(2), g(2);
+  x << 1, 2;
+  g << 3, 4;  // |g| = 5, clipped to (0.6, 0.8), then + 0.5 x
+  sgd->step(x, g);
+  CHECK(x[0] == Approx(1 - 0.6 - 0.5));
+  CHECK(x[1] == Approx(2 - 0.8 - 1.0));
+}
+
+TEST_CASE("float and double optimizers take the same steps to float precision", "[run]") {
+  auto d = make_optimizer<double>(parse_optimizer("adam:lr=0.1"), 3);
+  auto f = make_optimizer<float>(parse_optimizer("adam:lr=0.1"), 3);
+  Eigen::VectorXd xd = Eigen::VectorXd::Ones(3);
+  Eigen::VectorXf xf = Eigen::VectorXf::Ones(3);
+  for (int k = 0; k < 10; ++k) {
+    Eigen::VectorXd gd = xd.cwiseProduct(Eigen::Vector3d(1, 10, 100));
+    Eigen::VectorXf gf = gd.cast<float>();
+    d->step(xd, gd);
+    f->step(xf, gf);
+  }
+  CHECK((xd.cast<float>() - xf).norm() < 1e-4f);
+  CHECK(xd[0] == Approx(0.0).margin(2.0));  // moved
+  CHECK(xd[0] != 1.0);
+}
