@@ -47,6 +47,15 @@ class Problem {
     return samples() > 0 ? loss_grad_batch(x, batch, g) : loss_grad(x, g);
   }
 
+  // Classification problems: loss and accuracy on the held-out test part, at logging points.
+  virtual bool has_test_set() const { return false; }
+  struct TestMetrics {
+    double loss, accuracy;
+  };
+  virtual TestMetrics test_metrics(VecIn /*x*/) const {
+    throw std::logic_error("this problem has no test set");
+  }
+
   // The known (or computed) optimal value f*, when there is one.
   virtual std::optional<double> optimum() const { return std::nullopt; }
   virtual bool has_hessian() const { return false; }

@@ -115,7 +115,13 @@ RunResult run(const Problem& problem, Optimizer<double>& optimizer, const Schedu
   Clock clock;
   auto record = [&](Index k, double epoch, double loss) {
     if (!r.trace.empty() && r.trace.back().iter == k) return;
-    r.trace.push_back({k, epoch, s.grad_evals, clock.seconds(), loss, measured.norm()});
+    TracePoint& p = r.trace.emplace_back(
+        TracePoint{k, epoch, s.grad_evals, clock.seconds(), loss, measured.norm()});
+    if (problem.has_test_set()) {
+      const auto test = problem.test_metrics(r.x);
+      p.test_loss = test.loss;
+      p.test_acc = test.accuracy;
+    }
     if (settings.record_x) r.xs.push_back(r.x);
   };
   for (Index k = 0;; ++k) {

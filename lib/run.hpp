@@ -2,6 +2,7 @@
 // A run is a pure function of these inputs (timing columns aside).
 #pragma once
 
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,8 @@ struct TracePoint {
   double time_s;
   double loss;
   double grad_norm;
+  double test_loss = std::numeric_limits<double>::quiet_NaN();  // problems with a test set
+  double test_acc = std::numeric_limits<double>::quiet_NaN();
 };
 
 enum class Status { ok, diverged, error };
