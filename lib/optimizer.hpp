@@ -33,8 +33,13 @@ struct OptimizerInfo {
   std::string reference;
   std::vector<Key> keys;
   bool own_weight_decay = false;  // the optimizer defines `weight_decay` itself (decoupled)
+  // Words one step reads plus writes per parameter at the default keys (x, g and the state
+  // vectors): the memory traffic the benchmarks' bytes/s counts.
+  int words_per_param = 0;
 };
 
+// (clang-format 14 mangles concepts and requires-clauses.)
+// clang-format off
 template <template <class> class O, class T>
 concept FirstOrderOptimizer =
     std::constructible_from<O<T>, const typename O<T>::Config&, Eigen::Index> &&
@@ -44,6 +49,7 @@ concept FirstOrderOptimizer =
       o.step(x, g, s);
       o.reset();
     };
+// clang-format on
 
 // The type-erased optimizer that the run loop, the CLI and the benchmarks hold.
 template <class T>
@@ -75,9 +81,11 @@ struct GradientTransform {
 
 // Wraps a concrete optimizer; the gradient copy exists only when clipping or decay is on, so
 // the default path passes g straight through with no extra memory traffic.
+// clang-format off
 template <template <class> class O, class T>
   requires FirstOrderOptimizer<O, T>
 class Erased final : public Optimizer<T> {
+  // clang-format on
  public:
   Erased(const Params& p, GradientTransform pre, Eigen::Index n)
       : opt_(typename O<T>::Config(p), n), pre_(pre) {

@@ -4,23 +4,34 @@
 
 #include <algorithm>
 
+#include "lib/optimizers/adadelta.hpp"
+#include "lib/optimizers/adagrad.hpp"
 #include "lib/optimizers/adam.hpp"
+#include "lib/optimizers/adamax.hpp"
+#include "lib/optimizers/adamw.hpp"
+#include "lib/optimizers/momentum.hpp"
+#include "lib/optimizers/nadam.hpp"
+#include "lib/optimizers/nesterov.hpp"
+#include "lib/optimizers/rmsprop.hpp"
 #include "lib/optimizers/sgd.hpp"
 
 namespace descent {
 namespace {
 
 GradientTransform transform_of(const Params& p, const OptimizerInfo& info) {
-  return {.clip = p.real("clip"), .weight_decay = info.own_weight_decay ? 0 : p.real("weight_decay")};
+  return {.clip = p.real("clip"),
+          .weight_decay = info.own_weight_decay ? 0 : p.real("weight_decay")};
 }
 
 template <template <class> class O>
 OptimizerEntry entry() {
   OptimizerEntry e{O<double>::info(), {}, {}, {}};
   e.keys = e.info.keys;
-  e.keys.push_back(real_key("clip", "0", "clip the gradient's 2-norm to this (0: off)", Range::nonnegative));
+  e.keys.push_back(
+      real_key("clip", "0", "clip the gradient's 2-norm to this (0: off)", Range::nonnegative));
   if (!e.info.own_weight_decay)
-    e.keys.push_back(real_key("weight_decay", "0", "coupled L2 decay, g += λ θ (torch)", Range::nonnegative));
+    e.keys.push_back(
+        real_key("weight_decay", "0", "coupled L2 decay, g += λ θ (torch)", Range::nonnegative));
   const OptimizerInfo info = e.info;
   e.make_double = [info](const Params& p, Eigen::Index n) -> std::unique_ptr<Optimizer<double>> {
     return std::make_unique<Erased<O, double>>(p, transform_of(p, info), n);
@@ -34,16 +45,28 @@ OptimizerEntry entry() {
 }  // namespace
 
 const std::vector<OptimizerEntry>& optimizer_registry() {
+  // One line per optimizer.
+  // clang-format off
   static const std::vector<OptimizerEntry> all = {
       entry<Sgd>(),
+      entry<Momentum>(),
+      entry<Nesterov>(),
+      entry<Adagrad>(),
+      entry<Adadelta>(),
+      entry<Rmsprop>(),
       entry<Adam>(),
+      entry<Adamw>(),
+      entry<Adamax>(),
+      entry<Nadam>(),
   };
+  // clang-format on
   return all;
 }
 
 const OptimizerEntry& find_optimizer(std::string_view name) {
   const auto& all = optimizer_registry();
-  auto it = std::find_if(all.begin(), all.end(), [&](const auto& e) { return e.info.name == name; });
+  auto it =
+      std::find_if(all.begin(), all.end(), [&](const auto& e) { return e.info.name == name; });
   if (it != all.end()) return *it;
   std::vector<std::string> names;
   for (const auto& e : all) names.push_back(e.info.name);

@@ -9,8 +9,11 @@
 // - amsgrad=1 (Reddi et al. 2018) keeps v̂_t = max(v̂_{t−1}, v_t) of the *raw* second moment and
 //   divides that by the current correction, as torch does; optax's amsgrad takes the maximum of
 //   the corrected moment instead, which differs while the correction still changes.
-// ε is added after the square root and the correction (torch, Keras); the paper's Algorithm 1
-// writes the same. optax's `eps_root` (inside the root) is not offered.
+// ε is added after the square root and the correction (torch, optax; the paper's Algorithm 1
+// writes the same). Keras folds the corrections into the rate, α_t = α √(1 − β2^t)/(1 − β1^t) and
+// θ_t = θ_{t−1} − α_t m_t / (√v_t + ε) (the paper's Section 2 ordering): its ε acts as
+// ε / √(1 − β2^t) here, larger early on. optax's `eps_root` (inside the root) is not offered.
+// The schedule's factor scales α of the current step only, as a changed torch group lr does.
 //
 // The update is one fused pass over x, g, m, v (7 words read or written per parameter), which
 // is what makes the step run at memory bandwidth for large n.
@@ -26,13 +29,16 @@ namespace descent {
 struct AdamConfig {
   double lr, beta1, beta2, eps;
   bool amsgrad, bias_correction;
+  AdamConfig(double lr, double beta1, double beta2, double eps, bool amsgrad, bool bias_correction)
+      : lr(lr),
+        beta1(beta1),
+        beta2(beta2),
+        eps(eps),
+        amsgrad(amsgrad),
+        bias_correction(bias_correction) {}
   explicit AdamConfig(const Params& p)
-      : lr(p.real("lr")),
-        beta1(p.real("beta1")),
-        beta2(p.real("beta2")),
-        eps(p.real("eps")),
-        amsgrad(p.flag("amsgrad")),
-        bias_correction(p.flag("bias_correction")) {}
+      : AdamConfig(p.real("lr"), p.real("beta1"), p.real("beta2"), p.real("eps"), p.flag("amsgrad"),
+                   p.flag("bias_correction")) {}
 };
 
 template <class T>
@@ -55,13 +61,18 @@ class Adam {
                      real_key("eps", "1e-8", "ε, added after the root", Range::positive),
                      flag_key("amsgrad", "0", "divide by the running maximum of v (torch's form)"),
                      flag_key("bias_correction", "1", "0 drops both bias corrections")},
-            .own_weight_decay = false};
+            .own_weight_decay = false,
+            .words_per_param = 7};  // reads x, g, m, v; writes x, m, v (amsgrad: + v̂ twice)
   }
 
-  void step(VecRef<T> x, CVecRef<T> g, T lr_scale) {
+  void step(VecRef<T> x, CVecRef<T> g, T lr_scale) { update(x, g, T(c_.lr) * lr_scale, T(1)); }
+
+  // One step at the rate α = lr that first shrinks θ by the factor `keep`: θ ← keep θ − ...
+  // (AdamW's decoupled decay, keep = 1 − α λ; Adam's keep = 1 is exact, so both share this loop).
+  void update(VecRef<T> x, CVecRef<T> g, T lr, T keep) {
     ++t_;
     const T b1 = T(c_.beta1), b2 = T(c_.beta2), eps = T(c_.eps);
-    T step_size = T(c_.lr) * lr_scale, root_scale = 1;
+    T step_size = lr, root_scale = 1;
     if (c_.bias_correction) {
       step_size /= T(1 - std::pow(c_.beta1, t_));
       root_scale = T(1 / std::sqrt(1 - std::pow(c_.beta2, t_)));
@@ -78,7 +89,7 @@ class Adam {
         const T vi = b2 * vp[i] + (1 - b2) * gi * gi;
         mp[i] = mi;
         vp[i] = vi;
-        xp[i] -= step_size * mi / (std::sqrt(vi) * root_scale + eps);
+        xp[i] = keep * xp[i] - step_size * mi / (std::sqrt(vi) * root_scale + eps);
       }
       return;
     }
@@ -91,7 +102,7 @@ class Adam {
       mp[i] = mi;
       vp[i] = vi;
       wp[i] = wi;
-      xp[i] -= step_size * mi / (std::sqrt(wi) * root_scale + eps);
+      xp[i] = keep * xp[i] - step_size * mi / (std::sqrt(wi) * root_scale + eps);
     }
   }
 

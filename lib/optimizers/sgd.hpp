@@ -25,7 +25,8 @@ class Sgd {
             .equations = "θ_{t+1} = θ_t − η g_t",
             .reference = "Robbins & Monro 1951; torch.optim.SGD",
             .keys = {real_key("lr", "1e-3", "step size η", Range::positive)},
-            .own_weight_decay = false};
+            .own_weight_decay = false,
+            .words_per_param = 3};  // reads x, g; writes x
   }
 
   void step(VecRef<T> x, CVecRef<T> g, T lr_scale) { x.noalias() -= T(c_.lr) * lr_scale * g; }

@@ -1,0 +1,77 @@
+// AdaDelta (Zeiler 2012, Algorithm 1) with torch.optim.Adadelta's rate η:
+//
+//   E[g²]_t  = ρ E[g²]_{t−1} + (1 − ρ) g_t²
+//   Δθ_t     = − √(E[Δθ²]_{t−1} + ε) / √(E[g²]_t + ε) · g_t
+//   E[Δθ²]_t = ρ E[Δθ²]_{t−1} + (1 − ρ) Δθ_t²
+//   θ_t      = θ_{t−1} + η Δθ_t                   (E[g²]_0 = E[Δθ²]_0 = 0)
+//
+// The paper has no rate (η = 1, torch's default). As in torch, Keras and optax, η scales the
+// applied step but not the Δθ that E[Δθ²] accumulates, so the schedule's factor (which scales η)
+// changes only the step taken. Defaults are torch's (ρ = 0.9, ε = 1e-6); the paper used
+// ρ = 0.95, Keras uses η = 1e-3, ρ = 0.95, ε = 1e-7.
+//
+// One fused pass: reads x, g, E[g²], E[Δθ²]; writes x, E[g²], E[Δθ²] (7 words per parameter).
+#pragma once
+
+#include <cmath>
+
+#include "lib/optimizer.hpp"
+
+namespace descent {
+
+struct AdadeltaConfig {
+  double lr, rho, eps;
+  explicit AdadeltaConfig(const Params& p)
+      : lr(p.real("lr")), rho(p.real("rho")), eps(p.real("eps")) {}
+};
+
+template <class T>
+class Adadelta {
+ public:
+  using Config = AdadeltaConfig;
+  Adadelta(const Config& c, Eigen::Index n)
+      : c_(c), square_avg_(Vec<T>::Zero(n)), delta_avg_(Vec<T>::Zero(n)) {}
+
+  static OptimizerInfo info() {
+    return {.name = "adadelta",
+            .summary = "AdaDelta: rate from running averages of squared gradients and steps",
+            .equations =
+                "E[g²]_t = ρ E[g²]_{t−1} + (1 − ρ) g_t²;  "
+                "Δθ_t = −√(E[Δθ²]_{t−1} + ε) / √(E[g²]_t + ε) · g_t;  "
+                "E[Δθ²]_t = ρ E[Δθ²]_{t−1} + (1 − ρ) Δθ_t²;  θ_t = θ_{t−1} + η Δθ_t",
+            .reference = "Zeiler 2012; torch.optim.Adadelta",
+            .keys = {real_key("lr", "1.0", "rate η on the step (1 in the paper)", Range::positive),
+                     real_key("rho", "0.9", "decay ρ of both averages", Range::unit_open),
+                     real_key("eps", "1e-6", "ε, inside both roots", Range::positive)},
+            .own_weight_decay = false,
+            .words_per_param = 7};  // reads x, g, E[g²], E[Δθ²]; writes x, E[g²], E[Δθ²]
+  }
+
+  void step(VecRef<T> x, CVecRef<T> g, T lr_scale) {
+    const T rho = T(c_.rho), eps = T(c_.eps), lr = T(c_.lr) * lr_scale;
+    T* __restrict xp = x.data();
+    const T* __restrict gp = g.data();
+    T* __restrict sp = square_avg_.data();
+    T* __restrict dp = delta_avg_.data();
+    const Eigen::Index n = x.size();
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const T gi = gp[i];
+      const T si = rho * sp[i] + (1 - rho) * gi * gi;
+      const T delta = std::sqrt(dp[i] + eps) / std::sqrt(si + eps) * gi;  // −Δθ_t
+      sp[i] = si;
+      dp[i] = rho * dp[i] + (1 - rho) * delta * delta;
+      xp[i] -= lr * delta;
+    }
+  }
+
+  void reset() {
+    square_avg_.setZero();
+    delta_avg_.setZero();
+  }
+
+ private:
+  Config c_;
+  Vec<T> square_avg_, delta_avg_;
+};
+
+}  // namespace descent

@@ -1,0 +1,80 @@
+// AdaGrad (Duchi, Hazan & Singer 2011, the diagonal form) with torch.optim.Adagrad's rate decay
+// and placement of ε:
+//
+//   G_t = G_{t−1} + g_t²                      G_0 = initial_accumulator
+//   η_t = η / (1 + (t − 1) λ)                 λ = lr_decay (torch; 0 is the paper's constant η)
+//   θ_t = θ_{t−1} − η_t g_t / (√G_t + ε)
+//
+// ε is added after the root (torch, Keras). optax.adagrad adds it inside, g / √(G_t + ε), and
+// Keras and optax start from G_0 = 0.1 (torch: 0); set initial_accumulator to match them. The
+// schedule's factor multiplies η_t, as a changed torch group lr does.
+//
+// One fused pass: reads x, g, G; writes x, G (5 words per parameter).
+#pragma once
+
+#include <cmath>
+
+#include "lib/optimizer.hpp"
+
+namespace descent {
+
+struct AdagradConfig {
+  double lr, lr_decay, eps, initial_accumulator;
+  explicit AdagradConfig(const Params& p)
+      : lr(p.real("lr")),
+        lr_decay(p.real("lr_decay")),
+        eps(p.real("eps")),
+        initial_accumulator(p.real("initial_accumulator")) {}
+};
+
+template <class T>
+class Adagrad {
+ public:
+  using Config = AdagradConfig;
+  Adagrad(const Config& c, Eigen::Index n) : c_(c), sum_(n) { reset(); }
+
+  static OptimizerInfo info() {
+    return {.name = "adagrad",
+            .summary = "AdaGrad: per-coordinate rate from the sum of squared gradients (torch)",
+            .equations =
+                "G_t = G_{t−1} + g_t²;  η_t = η / (1 + (t − 1) λ);  "
+                "θ_t = θ_{t−1} − η_t g_t / (√G_t + ε)",
+            .reference = "Duchi, Hazan & Singer 2011; torch.optim.Adagrad",
+            .keys = {real_key("lr", "1e-2", "step size η", Range::positive),
+                     real_key("lr_decay", "0", "rate decay λ: η_t = η / (1 + (t − 1) λ)",
+                              Range::nonnegative),
+                     real_key("eps", "1e-10", "ε, added after the root", Range::positive),
+                     real_key("initial_accumulator", "0", "G_0 (torch 0; Keras, optax 0.1)",
+                              Range::nonnegative)},
+            .own_weight_decay = false,
+            .words_per_param = 5};  // reads x, g, G; writes x, G
+  }
+
+  void step(VecRef<T> x, CVecRef<T> g, T lr_scale) {
+    ++t_;
+    const T clr = T(c_.lr) * lr_scale / T(1 + double(t_ - 1) * c_.lr_decay);
+    const T eps = T(c_.eps);
+    T* __restrict xp = x.data();
+    const T* __restrict gp = g.data();
+    T* __restrict sp = sum_.data();
+    const Eigen::Index n = x.size();
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const T gi = gp[i];
+      const T si = sp[i] + gi * gi;
+      sp[i] = si;
+      xp[i] -= clr * gi / (std::sqrt(si) + eps);
+    }
+  }
+
+  void reset() {
+    t_ = 0;
+    sum_.setConstant(T(c_.initial_accumulator));
+  }
+
+ private:
+  Config c_;
+  Vec<T> sum_;
+  long t_ = 0;
+};
+
+}  // namespace descent

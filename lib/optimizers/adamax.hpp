@@ -1,0 +1,79 @@
+// AdaMax (Kingma & Ba 2015, Section 7.1, Algorithm 2) with torch.optim.Adamax 1.13's ε:
+//
+//   m_t = β1 m_{t−1} + (1 − β1) g_t
+//   u_t = max(β2 u_{t−1}, |g_t| + ε)              u_0 = 0
+//   θ_t = θ_{t−1} − α/(1 − β1^t) · m_t / u_t
+//
+// The paper has no ε (u_t = max(β2 u_{t−1}, |g_t|)). torch adds it inside the max, which only
+// matters while |g| is tiny; Keras and optax add it to the denominator, m_t / (u_t + ε), where
+// it acts on every step. The schedule's factor scales α of the current step.
+//
+// One fused pass: reads x, g, m, u; writes x, m, u (7 words per parameter).
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+
+#include "lib/optimizer.hpp"
+
+namespace descent {
+
+struct AdamaxConfig {
+  double lr, beta1, beta2, eps;
+  explicit AdamaxConfig(const Params& p)
+      : lr(p.real("lr")), beta1(p.real("beta1")), beta2(p.real("beta2")), eps(p.real("eps")) {}
+};
+
+template <class T>
+class Adamax {
+ public:
+  using Config = AdamaxConfig;
+  Adamax(const Config& c, Eigen::Index n) : c_(c), m_(Vec<T>::Zero(n)), u_(Vec<T>::Zero(n)) {}
+
+  static OptimizerInfo info() {
+    return {.name = "adamax",
+            .summary = "AdaMax: Adam with an infinity-norm second moment (torch 1.13)",
+            .equations =
+                "m_t = β1 m_{t−1} + (1 − β1) g_t;  u_t = max(β2 u_{t−1}, |g_t| + ε);  "
+                "θ_t = θ_{t−1} − α/(1 − β1^t) · m_t / u_t",
+            .reference = "Kingma & Ba 2015, Section 7.1; torch.optim.Adamax",
+            .keys = {real_key("lr", "2e-3", "step size α", Range::positive),
+                     real_key("beta1", "0.9", "first-moment decay β1", Range::unit_open),
+                     real_key("beta2", "0.999", "decay β2 of the infinity norm", Range::unit_open),
+                     real_key("eps", "1e-8", "ε, inside the max (torch)", Range::positive)},
+            .own_weight_decay = false,
+            .words_per_param = 7};  // reads x, g, m, u; writes x, m, u
+  }
+
+  void step(VecRef<T> x, CVecRef<T> g, T lr_scale) {
+    ++t_;
+    const T b1 = T(c_.beta1), b2 = T(c_.beta2), eps = T(c_.eps);
+    const T step_size = T(c_.lr) * lr_scale / T(1 - std::pow(c_.beta1, t_));
+    T* __restrict xp = x.data();
+    const T* __restrict gp = g.data();
+    T* __restrict mp = m_.data();
+    T* __restrict up = u_.data();
+    const Eigen::Index n = x.size();
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const T gi = gp[i];
+      const T mi = b1 * mp[i] + (1 - b1) * gi;
+      const T ui = std::max(b2 * up[i], std::abs(gi) + eps);
+      mp[i] = mi;
+      up[i] = ui;
+      xp[i] -= step_size * mi / ui;
+    }
+  }
+
+  void reset() {
+    t_ = 0;
+    m_.setZero();
+    u_.setZero();
+  }
+
+ private:
+  Config c_;
+  Vec<T> m_, u_;
+  long t_ = 0;
+};
+
+}  // namespace descent

@@ -1,0 +1,65 @@
+// AdamW (Loshchilov & Hutter 2019, Algorithm 2) as torch.optim.AdamW: Adam with the weight decay
+// decoupled from the gradient and applied to θ first, scaled by the rate α_t of the step:
+//
+//   θ'_{t−1} = (1 − α_t λ) θ_{t−1}
+//   m_t = β1 m_{t−1} + (1 − β1) g_t;  v_t = β2 v_{t−1} + (1 − β2) g_t²
+//   θ_t = θ'_{t−1} − α_t/(1 − β1^t) · m_t / (√v_t / √(1 − β2^t) + ε)
+//
+// The paper writes the decay as η_t λ θ with a schedule multiplier η_t separate from α; torch,
+// optax and Keras use α_t λ (here α_t = lr times the schedule's factor), so λ's meaning depends
+// on the rate. amsgrad=1 is Adam's (the running maximum of the raw v, torch's form). The update
+// is Adam's fused loop with the factor 1 − α_t λ on θ (lib/optimizers/adam.hpp): 7 words per
+// parameter, and no separate pass for the decay.
+#pragma once
+
+#include "lib/optimizers/adam.hpp"
+
+namespace descent {
+
+struct AdamwConfig {
+  AdamConfig adam;
+  double weight_decay;
+  explicit AdamwConfig(const Params& p)
+      : adam(p.real("lr"), p.real("beta1"), p.real("beta2"), p.real("eps"), p.flag("amsgrad"),
+             true),
+        weight_decay(p.real("weight_decay")) {}
+};
+
+template <class T>
+class Adamw {
+ public:
+  using Config = AdamwConfig;
+  Adamw(const Config& c, Eigen::Index n) : c_(c), adam_(c.adam, n) {}
+
+  static OptimizerInfo info() {
+    return {.name = "adamw",
+            .summary = "AdamW: Adam with decoupled weight decay (torch semantics)",
+            .equations =
+                "θ' = (1 − α λ) θ_{t−1};  m_t = β1 m_{t−1} + (1 − β1) g_t;  "
+                "v_t = β2 v_{t−1} + (1 − β2) g_t²;  "
+                "θ_t = θ' − α/(1 − β1^t) · m_t / (√v_t / √(1 − β2^t) + ε)",
+            .reference = "Loshchilov & Hutter 2019; torch.optim.AdamW",
+            .keys = {real_key("lr", "1e-3", "step size α", Range::positive),
+                     real_key("beta1", "0.9", "first-moment decay β1", Range::unit_open),
+                     real_key("beta2", "0.999", "second-moment decay β2", Range::unit_open),
+                     real_key("eps", "1e-8", "ε, added after the root", Range::positive),
+                     real_key("weight_decay", "1e-2", "decoupled decay λ: θ ← (1 − α λ) θ",
+                              Range::nonnegative),
+                     flag_key("amsgrad", "0", "divide by the running maximum of v (torch's form)")},
+            .own_weight_decay = true,
+            .words_per_param = 7};  // as Adam: reads x, g, m, v; writes x, m, v
+  }
+
+  void step(VecRef<T> x, CVecRef<T> g, T lr_scale) {
+    const T lr = T(c_.adam.lr) * lr_scale;
+    adam_.update(x, g, lr, T(1 - double(lr) * c_.weight_decay));
+  }
+
+  void reset() { adam_.reset(); }
+
+ private:
+  Config c_;
+  Adam<T> adam_;
+};
+
+}  // namespace descent

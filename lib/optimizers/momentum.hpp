@@ -1,0 +1,106 @@
+// Gradient descent with momentum (Polyak 1964, the heavy ball) in its three common forms; η_t is
+// the rate of step t (lr times the schedule's factor), μ the key `momentum`.
+//
+//   variant=classic (torch.optim.SGD(momentum=μ), optax.sgd, TF1 MomentumOptimizer):
+//     v_t = μ v_{t−1} + g_t                 v_0 = 0, so v_1 = g_1 exactly: torch's buffer = g_1
+//     θ_t = θ_{t−1} − η_t v_t
+//   variant=ewa (exponentially weighted average, β = μ; Ng's deep-learning course):
+//     v_t = β v_{t−1} + (1 − β) g_t         v_0 = 0
+//     θ_t = θ_{t−1} − η_t v_t
+//   variant=cs231n (Sutskever et al. 2013 eq. 1, CS231n notes, Keras SGD):
+//     v_t = μ v_{t−1} − η_t g_t             v_0 = 0
+//     θ_t = θ_{t−1} + v_t
+//
+// At a constant rate cs231n's v_t is exactly −η classic's v_t (induction: −η(μ v_{t−1} + g_t) =
+// μ(−η v_{t−1}) − η g_t), so the iterates agree. When the rate changes they do not: classic
+// multiplies the whole accumulated velocity by the new rate, cs231n applies the new rate to the
+// new gradient only and keeps past steps at the rates they were taken with. ewa's v_t is
+// (1 − β) times classic's, so ewa at rate η is classic at rate (1 − β) η, under any schedule.
+// torch's dampening=β is not ewa: torch's first buffer is g_1, not (1 − β) g_1.
+//
+// Each form is one fused pass: reads x, g, v; writes x, v (5 words per parameter).
+#pragma once
+
+#include <string>
+
+#include "lib/optimizer.hpp"
+
+namespace descent {
+
+enum class MomentumForm { classic, ewa, cs231n };
+
+inline MomentumForm momentum_form(const std::string& name) {
+  if (name == "ewa") return MomentumForm::ewa;
+  if (name == "cs231n") return MomentumForm::cs231n;
+  return MomentumForm::classic;
+}
+
+struct MomentumConfig {
+  double lr, momentum;
+  MomentumForm variant;
+  explicit MomentumConfig(const Params& p)
+      : lr(p.real("lr")), momentum(p.real("momentum")), variant(momentum_form(p.text("variant"))) {}
+};
+
+template <class T>
+class Momentum {
+ public:
+  using Config = MomentumConfig;
+  Momentum(const Config& c, Eigen::Index n) : c_(c), v_(Vec<T>::Zero(n)) {}
+
+  static OptimizerInfo info() {
+    return {.name = "momentum",
+            .summary = "heavy-ball momentum: torch's form, the averaged (ewa) or the cs231n form",
+            .equations =
+                "classic: v_t = μ v_{t−1} + g_t, θ_t = θ_{t−1} − η v_t;  "
+                "ewa: v_t = β v_{t−1} + (1 − β) g_t, θ_t = θ_{t−1} − η v_t;  "
+                "cs231n: v_t = μ v_{t−1} − η g_t, θ_t = θ_{t−1} + v_t  (v_0 = 0)",
+            .reference = "Polyak 1964; Sutskever et al. 2013; torch.optim.SGD(momentum)",
+            .keys = {real_key("lr", "1e-3", "step size η", Range::positive),
+                     real_key("momentum", "0.9", "momentum μ (β for ewa)", Range::unit_open),
+                     choice_key("variant", "classic",
+                                "classic (torch), ewa (averaged gradient), cs231n (rate inside v)",
+                                {"classic", "ewa", "cs231n"})},
+            .own_weight_decay = false,
+            .words_per_param = 5};  // reads x, g, v; writes x, v
+  }
+
+  void step(VecRef<T> x, CVecRef<T> g, T lr_scale) {
+    const T mu = T(c_.momentum), lr = T(c_.lr) * lr_scale;
+    T* __restrict xp = x.data();
+    const T* __restrict gp = g.data();
+    T* __restrict vp = v_.data();
+    const Eigen::Index n = x.size();
+    switch (c_.variant) {
+      case MomentumForm::classic:
+        for (Eigen::Index i = 0; i < n; ++i) {
+          const T vi = mu * vp[i] + gp[i];
+          vp[i] = vi;
+          xp[i] -= lr * vi;
+        }
+        break;
+      case MomentumForm::ewa:
+        for (Eigen::Index i = 0; i < n; ++i) {
+          const T vi = mu * vp[i] + (1 - mu) * gp[i];
+          vp[i] = vi;
+          xp[i] -= lr * vi;
+        }
+        break;
+      case MomentumForm::cs231n:
+        for (Eigen::Index i = 0; i < n; ++i) {
+          const T vi = mu * vp[i] - lr * gp[i];
+          vp[i] = vi;
+          xp[i] += vi;
+        }
+        break;
+    }
+  }
+
+  void reset() { v_.setZero(); }
+
+ private:
+  Config c_;
+  Vec<T> v_;
+};
+
+}  // namespace descent

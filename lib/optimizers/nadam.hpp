@@ -1,0 +1,98 @@
+// NAdam (Dozat 2016): Adam with Nesterov momentum and Dozat's momentum schedule, as
+// torch.optim.NAdam computes it (torch >= 2.0, and 1.13's foreach path):
+//
+//   μ_t = β1 (1 − ½ · 0.96^(t ψ))                 ψ = momentum_decay (Dozat: 0.004)
+//   m_t = β1 m_{t−1} + (1 − β1) g_t;  v_t = β2 v_{t−1} + (1 − β2) g_t²
+//   θ_t = θ_{t−1} − α (1 − μ_t)/(1 − Π_{i≤t} μ_i) · g_t / (√v_t / √(1 − β2^t) + ε)
+//                 − α μ_{t+1}/(1 − Π_{i≤t+1} μ_i) · m_t / (√v_t / √(1 − β2^t) + ε)
+//
+// torch 1.13's single-tensor path multiplied μ_t into the product twice; this is the corrected
+// form (see tests/golden/README.md). Keras' Nadam is the same update with ψ fixed at 0.004 (it
+// divides v by 1 − β2^t under the root, equal up to rounding). optax.nadam has no schedule: it is
+// this form with μ_t = β1 and Π μ_i replaced by β1^t, which no ψ reproduces. The schedule's factor
+// scales α of the current step; the product Π μ_i does not depend on the rate.
+//
+// One fused pass: reads x, g, m, v; writes x, m, v (7 words per parameter).
+#pragma once
+
+#include <cmath>
+
+#include "lib/optimizer.hpp"
+
+namespace descent {
+
+struct NadamConfig {
+  double lr, beta1, beta2, eps, momentum_decay;
+  explicit NadamConfig(const Params& p)
+      : lr(p.real("lr")),
+        beta1(p.real("beta1")),
+        beta2(p.real("beta2")),
+        eps(p.real("eps")),
+        momentum_decay(p.real("momentum_decay")) {}
+};
+
+template <class T>
+class Nadam {
+ public:
+  using Config = NadamConfig;
+  Nadam(const Config& c, Eigen::Index n) : c_(c), m_(Vec<T>::Zero(n)), v_(Vec<T>::Zero(n)) {}
+
+  static OptimizerInfo info() {
+    return {.name = "nadam",
+            .summary = "NAdam: Adam with Nesterov momentum and Dozat's schedule (torch)",
+            .equations =
+                "μ_t = β1 (1 − ½ 0.96^(t ψ));  m_t = β1 m_{t−1} + (1 − β1) g_t;  "
+                "v_t = β2 v_{t−1} + (1 − β2) g_t²;  d_t = √v_t / √(1 − β2^t) + ε;  "
+                "θ_t = θ_{t−1} − α (1 − μ_t)/(1 − Π_{i≤t} μ_i) g_t / d_t "
+                "− α μ_{t+1}/(1 − Π_{i≤t+1} μ_i) m_t / d_t",
+            .reference = "Dozat 2016; torch.optim.NAdam",
+            .keys = {real_key("lr", "2e-3", "step size α", Range::positive),
+                     real_key("beta1", "0.9", "first-moment decay β1", Range::unit_open),
+                     real_key("beta2", "0.999", "second-moment decay β2", Range::unit_open),
+                     real_key("eps", "1e-8", "ε, added after the root", Range::positive),
+                     real_key("momentum_decay", "4e-3", "ψ of the momentum schedule μ_t",
+                              Range::nonnegative)},
+            .own_weight_decay = false,
+            .words_per_param = 7};  // reads x, g, m, v; writes x, m, v
+  }
+
+  void step(VecRef<T> x, CVecRef<T> g, T lr_scale) {
+    ++t_;
+    const double b1 = c_.beta1, psi = c_.momentum_decay, lr = c_.lr * double(lr_scale);
+    const double mu = b1 * (1 - 0.5 * std::pow(0.96, double(t_) * psi));
+    const double mu_next = b1 * (1 - 0.5 * std::pow(0.96, double(t_ + 1) * psi));
+    mu_product_ *= mu;
+    const T cg = T(lr * (1 - mu) / (1 - mu_product_));
+    const T cm = T(lr * mu_next / (1 - mu_product_ * mu_next));
+    const T root_scale = T(1 / std::sqrt(1 - std::pow(c_.beta2, t_)));
+    const T tb1 = T(c_.beta1), b2 = T(c_.beta2), eps = T(c_.eps);
+    T* __restrict xp = x.data();
+    const T* __restrict gp = g.data();
+    T* __restrict mp = m_.data();
+    T* __restrict vp = v_.data();
+    const Eigen::Index n = x.size();
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const T gi = gp[i];
+      const T mi = tb1 * mp[i] + (1 - tb1) * gi;
+      const T vi = b2 * vp[i] + (1 - b2) * gi * gi;
+      mp[i] = mi;
+      vp[i] = vi;
+      xp[i] -= (cg * gi + cm * mi) / (std::sqrt(vi) * root_scale + eps);
+    }
+  }
+
+  void reset() {
+    t_ = 0;
+    mu_product_ = 1;
+    m_.setZero();
+    v_.setZero();
+  }
+
+ private:
+  Config c_;
+  Vec<T> m_, v_;
+  long t_ = 0;
+  double mu_product_ = 1;  // Π_{i≤t} μ_i
+};
+
+}  // namespace descent

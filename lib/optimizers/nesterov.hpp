@@ -1,0 +1,84 @@
+// Nesterov's accelerated gradient as a momentum method (Nesterov 1983; Sutskever et al. 2013,
+// eqs. 3–4), written in the shifted iterate θ = look-ahead point so that only g_t = ∇f(θ_{t−1})
+// is needed (Bengio, Boulanger-Lewandowski & Pascanu 2013). η_t is the rate of step t.
+//
+//   variant=classic (torch.optim.SGD(momentum=μ, nesterov=True), optax.sgd(nesterov=True)):
+//     v_t = μ v_{t−1} + g_t                 v_0 = 0, so v_1 = g_1: torch's buffer = g_1
+//     θ_t = θ_{t−1} − η_t (g_t + μ v_t)
+//   variant=cs231n (CS231n notes; Keras SGD(nesterov=True) is the same up to rounding):
+//     v_t = μ v_{t−1} − η_t g_t             v_0 = 0
+//     θ_t = θ_{t−1} − μ v_{t−1} + (1 + μ) v_t
+//
+// cs231n's step is −η_t g_t + μ v_t; at a constant rate its v_t is −η times classic's, so the
+// iterates agree. When the rate changes, classic rescales the whole velocity by the new rate and
+// cs231n keeps past contributions at their old rates, so the trajectories separate.
+//
+// Each form is one fused pass: reads x, g, v; writes x, v (5 words per parameter).
+#pragma once
+
+#include <string>
+
+#include "lib/optimizer.hpp"
+
+namespace descent {
+
+struct NesterovConfig {
+  double lr, momentum;
+  bool cs231n;
+  explicit NesterovConfig(const Params& p)
+      : lr(p.real("lr")), momentum(p.real("momentum")), cs231n(p.text("variant") == "cs231n") {}
+};
+
+template <class T>
+class Nesterov {
+ public:
+  using Config = NesterovConfig;
+  Nesterov(const Config& c, Eigen::Index n) : c_(c), v_(Vec<T>::Zero(n)) {}
+
+  static OptimizerInfo info() {
+    return {.name = "nesterov",
+            .summary = "Nesterov momentum: torch's form or the cs231n form",
+            .equations =
+                "classic: v_t = μ v_{t−1} + g_t, θ_t = θ_{t−1} − η (g_t + μ v_t);  "
+                "cs231n: v_t = μ v_{t−1} − η g_t, θ_t = θ_{t−1} − μ v_{t−1} + (1 + μ) v_t"
+                "  (v_0 = 0)",
+            .reference = "Nesterov 1983; Sutskever et al. 2013; torch.optim.SGD(nesterov=True)",
+            .keys = {real_key("lr", "1e-3", "step size η", Range::positive),
+                     real_key("momentum", "0.9", "momentum μ", Range::unit_open),
+                     choice_key("variant", "classic", "classic (torch) or cs231n (rate inside v)",
+                                {"classic", "cs231n"})},
+            .own_weight_decay = false,
+            .words_per_param = 5};  // reads x, g, v; writes x, v
+  }
+
+  void step(VecRef<T> x, CVecRef<T> g, T lr_scale) {
+    const T mu = T(c_.momentum), lr = T(c_.lr) * lr_scale;
+    T* __restrict xp = x.data();
+    const T* __restrict gp = g.data();
+    T* __restrict vp = v_.data();
+    const Eigen::Index n = x.size();
+    if (!c_.cs231n) {
+      for (Eigen::Index i = 0; i < n; ++i) {
+        const T gi = gp[i];
+        const T vi = mu * vp[i] + gi;
+        vp[i] = vi;
+        xp[i] -= lr * (gi + mu * vi);
+      }
+      return;
+    }
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const T prev = vp[i];
+      const T vi = mu * prev - lr * gp[i];
+      vp[i] = vi;
+      xp[i] += -mu * prev + (1 + mu) * vi;
+    }
+  }
+
+  void reset() { v_.setZero(); }
+
+ private:
+  Config c_;
+  Vec<T> v_;
+};
+
+}  // namespace descent
