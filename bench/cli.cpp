@@ -18,11 +18,15 @@ int main(int argc, char** argv) {
   Action action;
   add_list_command(app, action);
   add_run_command(app, action);
+  add_sweep_command(app, action);
+  add_merge_command(app, action);
 
   std::vector<std::string> names;
   for (const auto* sub : app.get_subcommands({})) names.push_back(sub->get_name());
-  if (argc > 1 && argv[1][0] != '-' && std::find(names.begin(), names.end(), argv[1]) == names.end())
-    throw UsageError(fmt::format("unknown command '{}' (commands: {})", argv[1], fmt::join(names, ", ")));
+  if (argc > 1 && argv[1][0] != '-' &&
+      std::find(names.begin(), names.end(), argv[1]) == names.end())
+    throw UsageError(
+        fmt::format("unknown command '{}' (commands: {})", argv[1], fmt::join(names, ", ")));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

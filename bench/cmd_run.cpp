@@ -2,13 +2,12 @@
 
 #include <CLI/CLI.hpp>
 #include <memory>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "bench/commands.hpp"
-#include <optional>
-#include <sstream>
-
 #include "lib/optimizer_registry.hpp"
 #include "lib/run.hpp"
 #include "lib/schedule.hpp"
@@ -64,10 +63,10 @@ VecX parse_point(const std::string& text) {
   return Eigen::Map<VecX>(values.data(), static_cast<Index>(values.size()));
 }
 
-void print_summary(const Problem& p, const Params& opt, const Schedule& sched,
-                   const RunResult& r) {
+void print_summary(const Problem& p, const Params& opt, const Schedule& sched, const RunResult& r) {
   const Summary& s = r.summary;
-  fmt::print("problem    {}\noptimizer  {}\nschedule   {}\n", p.spec(), opt.canonical(), sched.spec());
+  fmt::print("problem    {}\noptimizer  {}\nschedule   {}\n", p.spec(), opt.canonical(),
+             sched.spec());
   fmt::print("status     {}\nsteps      {}\nepochs     {}\n", to_string(s.status), s.iters,
              s.epochs);
   fmt::print("final loss {:.10g}\nbest loss  {:.10g}\n", s.final_loss, s.best_loss);

@@ -21,17 +21,39 @@ CsvWriter::CsvWriter(std::filesystem::path path, const std::vector<std::string>&
   row(header);
 }
 
+CsvWriter CsvWriter::appending(std::filesystem::path path, const std::vector<std::string>& header) {
+  CsvWriter w(std::move(path), header.size());
+  w.partial_ = w.path_;
+  w.keep_ = true;
+  const bool fresh = !std::filesystem::exists(w.path_) || std::filesystem::file_size(w.path_) == 0;
+  if (w.path_.has_parent_path()) std::filesystem::create_directories(w.path_.parent_path());
+  w.file_ = std::fopen(w.path_.c_str(), "a");
+  if (!w.file_) throw UsageError(fmt::format("cannot write '{}'", w.path_.string()));
+  if (fresh) w.row(header);
+  return w;
+}
+
+CsvWriter::CsvWriter(CsvWriter&& o) noexcept
+    : path_(std::move(o.path_)),
+      partial_(std::move(o.partial_)),
+      file_(o.file_),
+      columns_(o.columns_),
+      keep_(o.keep_) {
+  o.file_ = nullptr;
+}
+
 CsvWriter::~CsvWriter() {
   if (!file_) return;
   std::fclose(file_);
+  if (keep_) return;
   std::error_code ignored;
   std::filesystem::remove(partial_, ignored);
 }
 
 void CsvWriter::row(const std::vector<std::string>& fields) {
   if (fields.size() != columns_)
-    throw std::logic_error(fmt::format("{}: row of {} fields under a header of {}",
-                                       path_.string(), fields.size(), columns_));
+    throw std::logic_error(fmt::format("{}: row of {} fields under a header of {}", path_.string(),
+                                       fields.size(), columns_));
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) std::fputc(',', file_);
     const std::string& f = fields[i];
@@ -73,8 +95,8 @@ namespace {
 struct ParseState {
   CsvTable* table;
   std::vector<std::string> fields;
-  long line = 1;        // the line the current row started on
-  long next_line = 1;   // counts line ends seen
+  long line = 1;       // the line the current row started on
+  long next_line = 1;  // counts line ends seen
   bool header_done = false;
   std::string error;
 };
@@ -126,8 +148,10 @@ CsvTable read_csv(const std::filesystem::path& path) {
   const int fini = csv_fini(&parser, on_field, on_row, &state);
   csv_free(&parser);
   if (!state.error.empty()) throw UsageError(state.error);
-  if (fini != 0) throw UsageError(fmt::format("{}:{}: unterminated quote", table.source, state.line));
-  if (table.header.empty()) throw UsageError(fmt::format("{}: empty file, no header", table.source));
+  if (fini != 0)
+    throw UsageError(fmt::format("{}:{}: unterminated quote", table.source, state.line));
+  if (table.header.empty())
+    throw UsageError(fmt::format("{}: empty file, no header", table.source));
   return table;
 }
 

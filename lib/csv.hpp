@@ -15,6 +15,10 @@ namespace descent {
 class CsvWriter {
  public:
   CsvWriter(std::filesystem::path path, const std::vector<std::string>& header);
+  // A growing file that stays partial: rows are appended (and flushed) as they come, the
+  // header written only when the file is new; commit() is never called on it.
+  static CsvWriter appending(std::filesystem::path path, const std::vector<std::string>& header);
+  CsvWriter(CsvWriter&& other) noexcept;
   ~CsvWriter();  // removes the partial file unless committed
   CsvWriter(const CsvWriter&) = delete;
   CsvWriter& operator=(const CsvWriter&) = delete;
@@ -25,8 +29,11 @@ class CsvWriter {
 
  private:
   std::filesystem::path path_, partial_;
+  CsvWriter(std::filesystem::path path, std::size_t columns)
+      : path_(std::move(path)), columns_(columns) {}
   std::FILE* file_ = nullptr;
   std::size_t columns_;
+  bool keep_ = false;  // appending files stay on disk
 };
 
 // The shortest text that reads back as the same double; nan and inf as pandas reads them.

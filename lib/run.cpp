@@ -12,9 +12,12 @@ namespace descent {
 
 const char* to_string(Status s) {
   switch (s) {
-    case Status::ok: return "ok";
-    case Status::diverged: return "diverged";
-    case Status::error: return "error";
+    case Status::ok:
+      return "ok";
+    case Status::diverged:
+      return "diverged";
+    case Status::error:
+      return "error";
   }
   return "?";
 }
@@ -23,11 +26,15 @@ StepPlan plan_steps(const Problem& problem, const RunSettings& s) {
   const Index n = problem.samples();
   const Index batch = (n == 0 || s.batch <= 0 || s.batch >= n) ? std::max<Index>(n, 1) : s.batch;
   const Index per_epoch = n == 0 ? 1 : (n + batch - 1) / batch;
-  if ((s.budget.iters > 0) == (s.budget.epochs > 0))
-    throw UsageError("give exactly one budget: iterations or epochs, and it must be > 0");
-  const Index steps = s.budget.iters > 0
-                          ? s.budget.iters
-                          : static_cast<Index>(std::llround(s.budget.epochs * double(per_epoch)));
+  const Budget& b = s.budget;
+  const int given = (b.iters > 0) + (b.epochs > 0) + (b.grad_evals > 0);
+  if (given > 1 || (given == 0 && b.seconds <= 0))
+    throw UsageError("give one budget: iters, epochs or grad_evals (seconds may be added)");
+  // Without a step count, a time limit alone runs until the clock stops it.
+  Index steps = std::numeric_limits<int>::max();
+  if (b.iters > 0) steps = b.iters;
+  if (b.grad_evals > 0) steps = b.grad_evals;  // first-order methods spend one per step
+  if (b.epochs > 0) steps = static_cast<Index>(std::llround(b.epochs * double(per_epoch)));
   return {steps, per_epoch, batch};
 }
 
@@ -36,11 +43,13 @@ namespace {
 // Iterations to log: every k-th, or log-spaced; always the first and the last.
 class LogSchedule {
  public:
-  LogSchedule(const LogPlan& plan, Index last) : every_(std::max<Index>(plan.every, 1)), last_(last) {
+  LogSchedule(const LogPlan& plan, Index last)
+      : every_(std::max<Index>(plan.every, 1)), last_(last) {
     if (plan.points <= 0) return;
     const double top = std::log(static_cast<double>(std::max<Index>(last, 1)));
     for (Index j = 0; j < plan.points; ++j) {
-      const double e = top * static_cast<double>(j) / static_cast<double>(std::max<Index>(plan.points - 1, 1));
+      const double e =
+          top * static_cast<double>(j) / static_cast<double>(std::max<Index>(plan.points - 1, 1));
       points_.push_back(std::llround(std::exp(e)));
     }
     points_.push_back(0);
@@ -89,72 +98,174 @@ struct Clock {
 
 }  // namespace
 
-RunResult run(const Problem& problem, Optimizer<double>& optimizer, const Schedule& schedule,
-              const RunSettings& settings) {
-  const StepPlan plan = plan_steps(problem, settings);
-  const Index n = problem.samples();
-  RunResult r;
-  r.x = settings.x0 ? *settings.x0 : problem.initial_point(derive_seed(settings.seed, kStart));
-  if (r.x.size() != problem.dim())
-    throw UsageError(fmt::format("start point has {} coordinates, problem '{}' has {}", r.x.size(),
-                                 problem.spec(), problem.dim()));
-  optimizer.reset();
-  // For a deterministic gradient the loss at x_k comes with the gradient for step k + 1, so
-  // logging costs no extra evaluation; stochastic gradients need a separate full evaluation.
-  const bool full_batch = n > 0 && plan.batch >= n;
-  const bool stochastic = problem.stochastic() && !full_batch;
-  VecX g(problem.dim()), full_g(stochastic ? problem.dim() : 0);
-  VecOut measured = stochastic ? VecOut(full_g) : VecOut(g);
-  Batches batches(n, plan.batch, derive_seed(settings.seed, kBatches));
-  Rng noise(derive_seed(settings.seed, kNoise));
-  LogSchedule log(settings.log, plan.steps);
-  const double fstar = problem.optimum().value_or(0.0);
-  double start_gap = 0;
-  Summary& s = r.summary;
-  s.best_loss = std::numeric_limits<double>::infinity();
-  Clock clock;
-  auto record = [&](Index k, double epoch, double loss) {
-    if (!r.trace.empty() && r.trace.back().iter == k) return;
-    TracePoint& p = r.trace.emplace_back(
-        TracePoint{k, epoch, s.grad_evals, clock.seconds(), loss, measured.norm()});
-    if (problem.has_test_set()) {
-      const auto test = problem.test_metrics(r.x);
-      p.test_loss = test.loss;
-      p.test_acc = test.accuracy;
+namespace {
+
+// One run in progress: the loop of run() with its bookkeeping split into short steps.
+class Runner {
+ public:
+  Runner(const Problem& problem, Optimizer<double>& optimizer, const Schedule& schedule,
+         const RunSettings& settings)
+      : p_(problem),
+        opt_(optimizer),
+        schedule_(schedule),
+        set_(settings),
+        plan_(plan_steps(problem, settings)),
+        n_(problem.samples()),
+        stochastic_(problem.stochastic() && !(n_ > 0 && plan_.batch >= n_)),
+        g_(problem.dim()),
+        full_g_(stochastic_ ? problem.dim() : 0),
+        batches_(n_, plan_.batch, derive_seed(settings.seed, kBatches)),
+        noise_(derive_seed(settings.seed, kNoise)),
+        log_(settings.log, plan_.steps),
+        fstar_(problem.optimum().value_or(0.0)) {}
+
+  RunResult run() {
+    r_.x = set_.x0 ? *set_.x0 : p_.initial_point(derive_seed(set_.seed, kStart));
+    if (r_.x.size() != p_.dim())
+      throw UsageError(fmt::format("start point has {} coordinates, problem '{}' has {}",
+                                   r_.x.size(), p_.spec(), p_.dim()));
+    opt_.reset();
+    s_.best_loss = std::numeric_limits<double>::infinity();
+    clock_ = Clock{};
+    for (Index k = 0;; ++k) {
+      if (!visit(k)) break;
+      ++s_.grad_evals;
+      opt_.step(r_.x, g_, schedule_(static_cast<long>(k), static_cast<long>(epoch_index(k))));
     }
-    if (settings.record_x) r.xs.push_back(r.x);
-  };
-  for (Index k = 0;; ++k) {
-    const Index epoch_index = k / plan.steps_per_epoch;
-    const Index into_epoch = (k % plan.steps_per_epoch) * plan.batch;
-    const double epoch = n == 0 ? double(k) : double(epoch_index) + double(into_epoch) / double(n);
-    s.iters = k;
-    s.epochs = epoch;
-    const bool logging = log.due(k);
-    if (!stochastic || logging) {
-      const double loss = problem.loss_grad(r.x, measured);
-      s.final_loss = loss;
-      s.best_loss = std::min(s.best_loss, loss);
-      if (k == 0) start_gap = std::max(std::abs(loss - fstar), 1e-300);
-      const bool blown = settings.diverge_factor > 0 && loss - fstar > settings.diverge_factor * start_gap;
-      if (!std::isfinite(loss) || blown) s.status = Status::diverged;
-      if (logging || s.status != Status::ok) record(k, epoch, loss);
+    s_.time_s = clock_.seconds();
+    r_.summary = s_;
+    return std::move(r_);
+  }
+
+ private:
+  Index epoch_index(Index k) const { return k / plan_.steps_per_epoch; }
+  double epoch(Index k) const {
+    if (n_ == 0) return double(k);
+    const Index into = (k % plan_.steps_per_epoch) * plan_.batch;
+    return double(epoch_index(k)) + double(into) / double(n_);
+  }
+  VecOut measured() { return stochastic_ ? VecOut(full_g_) : VecOut(g_); }
+
+  // Measures and logs iterate k and fills g_ for step k + 1; false when the run ends here.
+  bool visit(Index k) {
+    s_.iters = k;
+    s_.epochs = epoch(k);
+    const bool logging = log_.due(k);
+    const bool last = k == plan_.steps || out_of_budget(k);
+    // A deterministic gradient brings the loss at x_k with it, so logging costs nothing
+    // extra; a stochastic one needs a separate full evaluation at logging points.
+    if (!stochastic_ || logging || last) {
+      const double loss = p_.loss_grad(r_.x, measured());
+      observe(k, loss, logging || last);
     }
-    if (k == plan.steps || s.status != Status::ok) break;
-    if (stochastic) {
-      const auto batch = batches.batch(k, plan.steps_per_epoch);
-      if (!std::isfinite(problem.sample_loss_grad(r.x, batch, noise, g))) {
-        s.status = Status::diverged;
-        s.final_loss = problem.loss_grad(r.x, measured);
-        record(k, epoch, s.final_loss);
-        break;
+    if (last || s_.status != Status::ok) return false;
+    if (stochastic_) {
+      const double batch_loss =
+          p_.sample_loss_grad(r_.x, batches_.batch(k, plan_.steps_per_epoch), noise_, g_);
+      if (!std::isfinite(batch_loss)) {
+        s_.status = Status::diverged;
+        observe(k, p_.loss_grad(r_.x, measured()), true);
+        return false;
       }
     }
-    ++s.grad_evals;
-    optimizer.step(r.x, g, schedule(static_cast<long>(k), static_cast<long>(epoch_index)));
+    return true;
   }
-  s.time_s = clock.seconds();
-  return r;
+
+  bool out_of_budget(Index k) const {
+    if (set_.budget.grad_evals > 0 && s_.grad_evals >= set_.budget.grad_evals) return true;
+    return set_.budget.seconds > 0 && k % 64 == 0 && clock_.seconds() >= set_.budget.seconds;
+  }
+
+  void observe(Index k, double loss, bool logging) {
+    s_.final_loss = loss;
+    s_.best_loss = std::min(s_.best_loss, loss);
+    if (k == 0) start_gap_ = std::max(std::abs(loss - fstar_), 1e-300);
+    const bool blown = set_.diverge_factor > 0 && loss - fstar_ > set_.diverge_factor * start_gap_;
+    if (!std::isfinite(loss) || blown) s_.status = Status::diverged;
+    double test_acc = std::numeric_limits<double>::quiet_NaN();
+    if (logging || s_.status != Status::ok) test_acc = record(k, loss);
+    if (set_.target && !s_.iters_to_target && reached(loss, test_acc)) {
+      s_.iters_to_target = k;
+      s_.evals_to_target = s_.grad_evals;
+      s_.epochs_to_target = epoch(k);
+      s_.time_to_target_s = clock_.seconds();
+    }
+  }
+
+  bool reached(double loss, double test_acc) const {
+    const double v = set_.target->value;
+    switch (set_.target->kind) {
+      case Target::Kind::gap:
+        return loss - fstar_ <= v;
+      case Target::Kind::rel_gap:
+        return loss - fstar_ <= v * start_gap_;
+      case Target::Kind::loss:
+        return loss <= v;
+      case Target::Kind::test_acc:
+        return test_acc >= v;
+    }
+    return false;
+  }
+
+  // Appends a trace point; returns its test accuracy (NaN without a test set).
+  double record(Index k, double loss) {
+    if (!r_.trace.empty() && r_.trace.back().iter == k) return r_.trace.back().test_acc;
+    TracePoint& tp = r_.trace.emplace_back(
+        TracePoint{k, epoch(k), s_.grad_evals, clock_.seconds(), loss, measured().norm()});
+    if (p_.has_test_set()) {
+      const auto test = p_.test_metrics(r_.x);
+      tp.test_loss = s_.final_test_loss = test.loss;
+      tp.test_acc = s_.final_test_acc = test.accuracy;
+    }
+    if (set_.record_x) r_.xs.push_back(r_.x);
+    return tp.test_acc;
+  }
+
+  const Problem& p_;
+  Optimizer<double>& opt_;
+  const Schedule& schedule_;
+  const RunSettings& set_;
+  const StepPlan plan_;
+  const Index n_;
+  const bool stochastic_;
+  VecX g_, full_g_;
+  Batches batches_;
+  Rng noise_;
+  LogSchedule log_;
+  const double fstar_;
+  double start_gap_ = 1;
+  Summary s_;
+  RunResult r_;
+  Clock clock_;
+};
+
+}  // namespace
+
+RunResult run(const Problem& problem, Optimizer<double>& optimizer, const Schedule& schedule,
+              const RunSettings& settings) {
+  return Runner(problem, optimizer, schedule, settings).run();
+}
+
+Target::Kind parse_target_kind(std::string_view name) {
+  for (auto k :
+       {Target::Kind::gap, Target::Kind::rel_gap, Target::Kind::loss, Target::Kind::test_acc})
+    if (name == to_string(k)) return k;
+  throw UsageError(
+      fmt::format("unknown target '{}' (targets: gap, rel_gap, loss, test_acc)", name));
+}
+
+const char* to_string(Target::Kind k) {
+  switch (k) {
+    case Target::Kind::gap:
+      return "gap";
+    case Target::Kind::rel_gap:
+      return "rel_gap";
+    case Target::Kind::loss:
+      return "loss";
+    case Target::Kind::test_acc:
+      return "test_acc";
+  }
+  return "?";
 }
 
 }  // namespace descent

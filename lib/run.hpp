@@ -5,6 +5,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lib/optimizer.hpp"
@@ -13,10 +14,24 @@
 
 namespace descent {
 
+// How long a run goes: one of iters, epochs and grad_evals fixes the number of steps;
+// `seconds` adds a wall-clock limit (which makes the run depend on the machine's speed).
 struct Budget {
-  Index iters = 0;    // steps; or
-  double epochs = 0;  // passes over the training data (steps for problems without data)
+  Index iters = 0;       // steps
+  double epochs = 0;     // passes over the training data (steps for problems without data)
+  Index grad_evals = 0;  // gradient evaluations spent by the optimizer
+  double seconds = 0;    // wall-clock limit
 };
+
+// When a run counts as having converged, checked at every measured point (every step for
+// deterministic gradients, every logging point for stochastic ones).
+struct Target {
+  enum class Kind { gap, rel_gap, loss, test_acc };
+  Kind kind = Kind::gap;
+  double value = 0;
+};
+Target::Kind parse_target_kind(std::string_view name);  // throws UsageError
+const char* to_string(Target::Kind k);
 
 // Which iterations are logged: every k-th, or about `points` log-spaced ones. The first and the
 // last iteration are always logged.
@@ -30,9 +45,10 @@ struct RunSettings {
   Index batch = 0;  // samples per step; 0 or >= samples: full batch
   std::uint64_t seed = 0;
   LogPlan log;
-  std::optional<VecX> x0;   // overrides the problem's start point
+  std::optional<VecX> x0;     // overrides the problem's start point
   double diverge_factor = 0;  // > 0: stop when loss − f* exceeds this multiple of its start
   bool record_x = false;      // keep x at each logged point
+  std::optional<Target> target;
 };
 
 struct TracePoint {
@@ -57,6 +73,11 @@ struct Summary {
   double final_loss = 0;
   double best_loss = 0;
   double time_s = 0;
+  double final_test_loss = std::numeric_limits<double>::quiet_NaN();
+  double final_test_acc = std::numeric_limits<double>::quiet_NaN();
+  // Where the target was first met; empty when never.
+  std::optional<Index> iters_to_target, evals_to_target;
+  std::optional<double> epochs_to_target, time_to_target_s;
 };
 
 struct RunResult {

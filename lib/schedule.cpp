@@ -18,9 +18,10 @@ std::vector<Key> with_common(std::vector<Key> keys) {
 const ScheduleInfo& find_schedule(const Spec& s) {
   for (const auto& info : schedule_registry())
     if (info.name == s.name) return info;
-  throw UsageError(fmt::format("schedule spec '{}': unknown schedule '{}' (known: constant, step, "
-                               "exp, inverse, cosine)",
-                               s.text, s.name));
+  throw UsageError(
+      fmt::format("schedule spec '{}': unknown schedule '{}' (known: constant, step, "
+                  "exp, inverse, cosine)",
+                  s.text, s.name));
 }
 
 }  // namespace
@@ -58,8 +59,8 @@ Schedule::Schedule(const Params& p) : spec_(p.canonical()) {
     b_ = p.real("gamma");
   } else if (name == "exp") {
     if (p.has("gamma") == p.has("k"))
-      throw UsageError(fmt::format("schedule spec '{}': give exactly one of key 'gamma' and key 'k'",
-                                   spec_));
+      throw UsageError(
+          fmt::format("schedule spec '{}': give exactly one of key 'gamma' and key 'k'", spec_));
     kind_ = p.has("gamma") ? Kind::exp_gamma : Kind::exp_k;
     a_ = p.has("gamma") ? p.real("gamma") : p.real("k");
   } else if (name == "inverse") {
@@ -76,11 +77,20 @@ double Schedule::operator()(long step, long epoch) const {
   const double t = static_cast<double>(per_epoch_ ? epoch : step);
   double m = 1;
   switch (kind_) {
-    case Kind::constant: break;
-    case Kind::step: m = std::pow(b_, std::floor(t / a_)); break;
-    case Kind::exp_gamma: m = std::pow(a_, t); break;
-    case Kind::exp_k: m = std::exp(-a_ * t); break;
-    case Kind::inverse: m = 1 / (1 + a_ * t); break;
+    case Kind::constant:
+      break;
+    case Kind::step:
+      m = std::pow(b_, std::floor(t / a_));
+      break;
+    case Kind::exp_gamma:
+      m = std::pow(a_, t);
+      break;
+    case Kind::exp_k:
+      m = std::exp(-a_ * t);
+      break;
+    case Kind::inverse:
+      m = 1 / (1 + a_ * t);
+      break;
     case Kind::cosine:
       m = b_ + (1 - b_) * (1 + std::cos(std::numbers::pi * std::min(t, a_) / a_)) / 2;
       break;

@@ -23,12 +23,18 @@ bool is_name(std::string_view s) {
 
 bool in_range(double v, Range r) {
   switch (r) {
-    case Range::any: return true;
-    case Range::positive: return v > 0;
-    case Range::nonnegative: return v >= 0;
-    case Range::unit_open: return v >= 0 && v < 1;
-    case Range::unit_closed: return v >= 0 && v <= 1;
-    case Range::at_least_one: return v >= 1;
+    case Range::any:
+      return true;
+    case Range::positive:
+      return v > 0;
+    case Range::nonnegative:
+      return v >= 0;
+    case Range::unit_open:
+      return v >= 0 && v < 1;
+    case Range::unit_closed:
+      return v >= 0 && v <= 1;
+    case Range::at_least_one:
+      return v >= 1;
   }
   return false;
 }
@@ -44,9 +50,12 @@ std::string check_value(const Key& key, const std::string& value, double& number
         return "is not an integer";
       break;
     case Kind::flag:
-      if (value == "1" || value == "true") number = 1;
-      else if (value == "0" || value == "false") number = 0;
-      else return "must be 0 or 1";
+      if (value == "1" || value == "true")
+        number = 1;
+      else if (value == "0" || value == "false")
+        number = 0;
+      else
+        return "must be 0 or 1";
       return {};
     case Kind::choice:
       if (std::find(key.choices.begin(), key.choices.end(), value) == key.choices.end())
@@ -72,12 +81,18 @@ bool parse_double(std::string_view s, double& out) {
 
 std::string describe(Range r) {
   switch (r) {
-    case Range::any: return "a finite number";
-    case Range::positive: return "> 0";
-    case Range::nonnegative: return ">= 0";
-    case Range::unit_open: return "in [0, 1)";
-    case Range::unit_closed: return "in [0, 1]";
-    case Range::at_least_one: return ">= 1";
+    case Range::any:
+      return "a finite number";
+    case Range::positive:
+      return "> 0";
+    case Range::nonnegative:
+      return ">= 0";
+    case Range::unit_open:
+      return "in [0, 1)";
+    case Range::unit_closed:
+      return "in [0, 1]";
+    case Range::at_least_one:
+      return ">= 1";
   }
   return "";
 }
@@ -110,8 +125,9 @@ Params bind_spec(const Spec& spec, std::span<const Key> keys, std::string_view w
     if (std::none_of(keys.begin(), keys.end(), [&](const Key& key) { return key.name == k; })) {
       std::vector<std::string> names;
       for (const Key& key : keys) names.push_back(key.name);
-      throw UsageError(fmt::format("{} spec '{}': unknown key '{}' (keys: {})", what, spec.text, k,
-                                   names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "))));
+      throw UsageError(
+          fmt::format("{} spec '{}': unknown key '{}' (keys: {})", what, spec.text, k,
+                      names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "))));
     }
   }
   Params p;
@@ -146,8 +162,8 @@ Key flag_key(std::string name, std::string def, std::string help) {
 }
 Key choice_key(std::string name, std::string def, std::string help,
                std::vector<std::string> choices) {
-  return Key{std::move(name), Kind::choice, std::move(def), std::move(help), Range::any,
-             std::move(choices)};
+  return Key{std::move(name), Kind::choice, std::move(def),
+             std::move(help), Range::any,   std::move(choices)};
 }
 Key text_key(std::string name, std::string def, std::string help) {
   return Key{std::move(name), Kind::text, std::move(def), std::move(help), Range::any, {}};

@@ -70,6 +70,8 @@ class Params {
   const std::string& name() const { return name_; }
   // The canonical spec: name and every key with its value, in declaration order.
   std::string canonical() const;
+  // Every set key with its value, in declaration order.
+  const std::vector<std::pair<std::string, std::string>>& all() const { return ordered_; }
   // The keys as given (defaults excluded), for column names and labels.
   const std::vector<std::pair<std::string, std::string>>& given() const { return given_; }
 

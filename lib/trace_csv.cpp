@@ -22,7 +22,8 @@ void write_trace_csv(const std::filesystem::path& path, const Problem& problem,
     row = {fmt::format("{}", p.iter), format_number(p.epoch),     format_number(p.time_s),
            format_number(p.loss),     format_number(p.grad_norm), fmt::format("{}", p.grad_evals)};
     if (fstar) row.push_back(format_number(p.loss - *fstar));
-    if (problem.has_test_set()) row.insert(row.end(), {format_number(p.test_loss), format_number(p.test_acc)});
+    if (problem.has_test_set())
+      row.insert(row.end(), {format_number(p.test_loss), format_number(p.test_acc)});
     if (with_x)
       for (double v : result.xs[k]) row.push_back(format_number(v));
     out.row(row);

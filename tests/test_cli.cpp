@@ -1,8 +1,8 @@
 // The command line as a user meets it: exit codes, one-line errors, the trace file.
-#include <catch2/catch.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -66,10 +66,12 @@ TEST_CASE("help works on every command", "[cli]") {
 TEST_CASE("descent list names every registered component with its keys", "[cli]") {
   const Outcome opt = run_descent("list optimizers");
   CHECK(opt.status == 0);
-  CHECK_THAT(opt.out, Catch::Contains("adam") && Catch::Contains("beta2=0.999") &&
-                          Catch::Contains("sgd"));
-  CHECK_THAT(run_descent("list problems").out, Catch::Contains("rosenbrock") && Catch::Contains("cond=10"));
-  CHECK_THAT(run_descent("list schedules").out, Catch::Contains("cosine") && Catch::Contains("warmup=0"));
+  CHECK_THAT(opt.out,
+             Catch::Contains("adam") && Catch::Contains("beta2=0.999") && Catch::Contains("sgd"));
+  CHECK_THAT(run_descent("list problems").out,
+             Catch::Contains("rosenbrock") && Catch::Contains("cond=10"));
+  CHECK_THAT(run_descent("list schedules").out,
+             Catch::Contains("cosine") && Catch::Contains("warmup=0"));
 }
 
 TEST_CASE("bad input is one error line and exit status 2", "[cli]") {
@@ -92,8 +94,10 @@ TEST_CASE("bad input is one error line and exit status 2", "[cli]") {
 TEST_CASE("run with a trace writes the documented CSV, one row per step", "[cli]") {
   const auto path = std::filesystem::temp_directory_path() / "descent_cli_trace.csv";
   std::filesystem::remove(path);
-  const Outcome o = run_descent("run --problem rosenbrock --optimizer sgd:lr=1e-3 --iters 5 --x0 -1.2,1 "
-                            "--trace-x --trace " + path.string());
+  const Outcome o = run_descent(
+      "run --problem rosenbrock --optimizer sgd:lr=1e-3 --iters 5 --x0 -1.2,1 "
+      "--trace-x --trace " +
+      path.string());
   REQUIRE(o.status == 0);
   const descent::CsvTable t = descent::read_csv(path);
   REQUIRE(t.header.size() >= 5);
@@ -110,7 +114,8 @@ TEST_CASE("run with a trace writes the documented CSV, one row per step", "[cli]
 TEST_CASE("a failing run leaves no trace file behind", "[cli]") {
   const auto path = std::filesystem::temp_directory_path() / "descent_cli_missing.csv";
   std::filesystem::remove(path);
-  const Outcome o = run_descent("run --problem rosenbrock --optimizer sgd --x0 1 --trace " + path.string());
+  const Outcome o =
+      run_descent("run --problem rosenbrock --optimizer sgd --x0 1 --trace " + path.string());
   CHECK(o.status == 2);
   CHECK_FALSE(std::filesystem::exists(path));
   CHECK_FALSE(std::filesystem::exists(path.string() + ".partial"));

@@ -1,6 +1,5 @@
-#include <catch2/catch.hpp>
-
 #include <Eigen/Eigenvalues>
+#include <catch2/catch.hpp>
 
 #include "lib/optimizer_registry.hpp"
 #include "lib/run.hpp"
@@ -124,4 +123,29 @@ TEST_CASE("float and double optimizers take the same steps to float precision", 
   CHECK((xd.cast<float>() - xf).norm() < 1e-4f);
   CHECK(xd[0] == Approx(0.0).margin(2.0));  // moved
   CHECK(xd[0] != 1.0);
+}
+
+TEST_CASE("the target is met at the first step whose gap is small enough", "[run]") {
+  // f = ½ x² from x = 1 with step η: x_k = (1 − η)^k, gap_k = ½ (1 − η)^(2k).
+  RunSettings s;
+  s.budget.iters = 100;
+  s.target = Target{Target::Kind::gap, 1e-6};
+  const RunResult r = run_spec("quadratic:dim=1", "sgd:lr=0.1", s);
+  const auto expected = Index(std::ceil(std::log(2e-6) / (2 * std::log(0.9))));
+  REQUIRE(r.summary.iters_to_target);
+  CHECK(*r.summary.iters_to_target == expected);
+  CHECK(*r.summary.evals_to_target == expected);
+  s.target = Target{Target::Kind::rel_gap, 0.01};  // gap_k / gap_0 = 0.81^k <= 0.01
+  CHECK(*run_spec("quadratic:dim=1", "sgd:lr=0.1", s).summary.iters_to_target ==
+        Index(std::ceil(std::log(0.01) / std::log(0.81))));
+  s.target = Target{Target::Kind::loss, -1};
+  CHECK_FALSE(run_spec("quadratic:dim=1", "sgd:lr=0.1", s).summary.iters_to_target);
+}
+
+TEST_CASE("a grad_evals budget stops after that many evaluations", "[run]") {
+  RunSettings s;
+  s.budget.grad_evals = 17;
+  const RunResult r = run_spec("rosenbrock", "adam", s);
+  CHECK(r.summary.grad_evals == 17);
+  CHECK(r.summary.iters == 17);
 }

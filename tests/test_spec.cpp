@@ -17,7 +17,8 @@ TEST_CASE("a spec splits into name and key=value pairs", "[spec]") {
 }
 
 TEST_CASE("bad spec syntax is a UsageError naming the spec", "[spec]") {
-  CHECK_THROWS_WITH(parse_spec("adam:lr"), Catch::Contains("adam:lr") && Catch::Contains("key=value"));
+  CHECK_THROWS_WITH(parse_spec("adam:lr"),
+                    Catch::Contains("adam:lr") && Catch::Contains("key=value"));
   CHECK_THROWS_WITH(parse_spec(":lr=1"), Catch::Contains("name"));
   CHECK_THROWS_WITH(parse_spec("adam:lr=1,lr=2"), Catch::Contains("'lr' given twice"));
   CHECK_THROWS_AS(parse_spec("adam:lr=1,"), UsageError);
@@ -74,7 +75,8 @@ TEST_CASE("schedules give the documented multipliers", "[schedule]") {
   CHECK(warm(9, 0) == 1.0);
   const Schedule per_epoch = Schedule::parse("inverse:k=1,unit=epoch");
   CHECK(per_epoch(1000, 3) == 0.25);
-  CHECK_THROWS_WITH(Schedule::parse("exp"), Catch::Contains("exactly one of key 'gamma' and key 'k'"));
+  CHECK_THROWS_WITH(Schedule::parse("exp"),
+                    Catch::Contains("exactly one of key 'gamma' and key 'k'"));
   CHECK_THROWS_WITH(Schedule::parse("exp:gamma=0.9,k=1"), Catch::Contains("exactly one"));
   CHECK_THROWS_WITH(Schedule::parse("step:every=0"), Catch::Contains("key 'every' must be >= 1"));
   CHECK_THROWS_WITH(Schedule::parse("linear"), Catch::Contains("unknown schedule 'linear'"));

@@ -1,0 +1,386 @@
+#include "lib/experiment.hpp"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "lib/optimizer_registry.hpp"
+#include "problems/registry.hpp"
+
+namespace descent {
+namespace {
+
+// Errors name the file, the key and the line.
+class Context {
+ public:
+  explicit Context(std::string source) : source_(std::move(source)) {}
+  [[noreturn]] void fail(const std::string& key, const toml::node* n,
+                         const std::string& why) const {
+    fail(key, n ? long(n->source().begin.line) : 0, why);
+  }
+  [[noreturn]] void fail(const std::string& key, long line, const std::string& why) const {
+    const std::string where = line > 0 ? fmt::format("{}:{}", source_, line) : source_;
+    throw UsageError(fmt::format("{}: key '{}': {}", where, key, why));
+  }
+
+ private:
+  std::string source_;
+};
+
+std::string number_text(double v) { return fmt::format("{:.6g}", v); }
+
+// A scalar as spec text: numbers exactly as TOML gave them, booleans as 0/1.
+std::optional<std::string> scalar_text(const toml::node& n) {
+  if (auto s = n.value_exact<std::string>()) return *s;
+  if (auto b = n.value_exact<bool>()) return std::string(*b ? "1" : "0");
+  if (auto i = n.value_exact<std::int64_t>()) return fmt::format("{}", *i);
+  if (auto d = n.value_exact<double>()) return fmt::format("{}", *d);
+  return std::nullopt;
+}
+
+double number(const Context& c, const std::string& key, const toml::node* n) {
+  if (!n) c.fail(key, n, "missing");
+  if (auto d = n->value<double>()) return *d;
+  c.fail(key, n, "expected a number");
+}
+
+std::pair<double, double> pair_of(const Context& c, const std::string& key, const toml::node& n) {
+  const toml::array* a = n.as_array();
+  if (!a || a->size() != 2) c.fail(key, &n, "expected [low, high]");
+  const double lo = number(c, key, a->get(0)), hi = number(c, key, a->get(1));
+  if (!(lo < hi)) c.fail(key, &n, "expected low < high");
+  return {lo, hi};
+}
+
+std::vector<std::string> strings(const Context& c, const std::string& key, const toml::node& n) {
+  std::vector<std::string> out;
+  auto add = [&](const toml::node& item) {
+    auto s = scalar_text(item);
+    if (!s) c.fail(key, &item, "expected a value or a list of values");
+    out.push_back(*s);
+  };
+  if (const toml::array* a = n.as_array()) {
+    for (const toml::node& item : *a) add(item);
+    if (out.empty()) c.fail(key, &n, "empty list");
+  } else {
+    add(n);
+  }
+  return out;
+}
+
+Axis parse_axis(const Context& c, const std::string& key, const toml::node& n) {
+  Axis axis{key, {}, Axis::Dist::none, 0, 0};
+  const toml::table* t = n.as_table();
+  if (!t) {
+    axis.values = strings(c, key, n);
+    return axis;
+  }
+  if (const toml::node* r = t->get("logspace")) {
+    const auto [lo, hi] = pair_of(c, key + ".logspace", *r);
+    const double count = number(c, key + ".n", t->get("n"));
+    if (lo <= 0 || count < 2 || count != std::floor(count))
+      c.fail(key, &n, "logspace needs 0 < low < high and an integer n >= 2");
+    for (int i = 0; i < int(count); ++i)
+      axis.values.push_back(
+          number_text(std::exp(std::log(lo) + (std::log(hi) - std::log(lo)) * i / (count - 1))));
+  } else if (const toml::node* r = t->get("linspace")) {
+    const auto [lo, hi] = pair_of(c, key + ".linspace", *r);
+    const double count = number(c, key + ".n", t->get("n"));
+    if (count < 2 || count != std::floor(count))
+      c.fail(key, &n, "linspace needs an integer n >= 2");
+    for (int i = 0; i < int(count); ++i)
+      axis.values.push_back(number_text(lo + (hi - lo) * i / (count - 1)));
+  } else if (const toml::node* r = t->get("loguniform")) {
+    std::tie(axis.low, axis.high) = pair_of(c, key + ".loguniform", *r);
+    if (axis.low <= 0) c.fail(key, &n, "loguniform needs 0 < low");
+    axis.dist = Axis::Dist::loguniform;
+  } else if (const toml::node* r = t->get("uniform")) {
+    std::tie(axis.low, axis.high) = pair_of(c, key + ".uniform", *r);
+    axis.dist = Axis::Dist::uniform;
+  } else {
+    c.fail(key, &n, "expected a value, a list, or { logspace | linspace | loguniform | uniform }");
+  }
+  return axis;
+}
+
+std::vector<Index> batches_of(const Context& c, const std::string& key, const toml::node& n) {
+  std::vector<Index> out;
+  for (const std::string& s : strings(c, key, n)) {
+    double v = 0;
+    if (s == "full")
+      v = 0;
+    else if (!parse_double(s, v) || v < 0 || v != std::floor(v))
+      c.fail(key, &n, fmt::format("'{}' is not a batch size (a whole number, 0 or \"full\")", s));
+    out.push_back(Index(v));
+  }
+  return out;
+}
+
+// Table entries in file order (toml++ keeps tables sorted by key).
+std::vector<std::pair<std::string, const toml::node*>> in_file_order(const toml::table& t) {
+  std::vector<std::pair<std::string, const toml::node*>> out;
+  for (auto&& [k, v] : t) out.emplace_back(std::string(k.str()), &v);
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.second->source().begin < b.second->source().begin;
+  });
+  return out;
+}
+
+OptimizerPlan parse_optimizer_plan(const Context& c, const std::string& label, const toml::node& n,
+                                   const std::vector<Index>& default_batches) {
+  const std::string where = "optimizers." + label;
+  const toml::table* t = n.as_table();
+  if (!t) c.fail(where, &n, "expected a table");
+  OptimizerPlan plan{label, label, {}, {"constant"}, default_batches, long(n.source().begin.line)};
+  if (const toml::node* o = t->get("optimizer")) {
+    auto name = o->value_exact<std::string>();
+    if (!name) c.fail(where + ".optimizer", o, "expected a string");
+    plan.optimizer = *name;
+  }
+  const OptimizerEntry* entry = nullptr;
+  try {
+    entry = &find_optimizer(plan.optimizer);
+  } catch (const UsageError& e) {
+    c.fail(where, &n, e.what());
+  }
+  for (const auto& [key, node] : in_file_order(*t)) {
+    const std::string full = where + "." + key;
+    if (key == "optimizer") continue;
+    if (key == "schedule") {
+      plan.schedules = strings(c, full, *node);
+      for (const auto& s : plan.schedules) {
+        try {
+          Schedule::parse(s);
+        } catch (const UsageError& e) {
+          c.fail(full, node, e.what());
+        }
+      }
+    } else if (key == "batch") {
+      plan.batches = batches_of(c, full, *node);
+    } else if (std::none_of(entry->keys.begin(), entry->keys.end(),
+                            [&](const Key& k) { return k.name == key; })) {
+      c.fail(full, node, fmt::format("optimizer '{}' has no key '{}'", plan.optimizer, key));
+    } else {
+      plan.axes.push_back(parse_axis(c, key, *node));
+    }
+  }
+  return plan;
+}
+
+void parse_budget(const Context& c, const toml::node* n, Budget& b) {
+  const toml::table* t = n ? n->as_table() : nullptr;
+  if (!t) c.fail("budget", n, "expected a table such as { iters = 1000 }");
+  for (const auto& [key, node] : in_file_order(*t)) {
+    const double v = number(c, "budget." + key, node);
+    if (!(v > 0)) c.fail("budget." + key, node, "must be > 0");
+    if (key == "iters")
+      b.iters = Index(v);
+    else if (key == "epochs")
+      b.epochs = v;
+    else if (key == "grad_evals")
+      b.grad_evals = Index(v);
+    else if (key == "seconds")
+      b.seconds = v;
+    else
+      c.fail("budget." + key, node, "unknown budget (iters, epochs, grad_evals, seconds)");
+  }
+  const int counts = (b.iters > 0) + (b.epochs > 0) + (b.grad_evals > 0);
+  if (counts > 1 || (counts == 0 && b.seconds <= 0))
+    c.fail("budget", n, "give one of iters, epochs, grad_evals (seconds may be added)");
+}
+
+void parse_settings(const Context& c, const toml::table& root, Experiment& e) {
+  if (const toml::node* n = root.get("target")) {
+    const toml::table* t = n->as_table();
+    if (!t || t->size() != 1) c.fail("target", n, "expected one entry such as { gap = 1e-6 }");
+    const auto first = t->begin();  // its proxy pair lives inside the iterator
+    const auto& [key, value] = *first;
+    try {
+      e.target = Target{parse_target_kind(key.str()), number(c, "target", &value)};
+    } catch (const UsageError& err) {
+      c.fail("target", n, err.what());
+    }
+  }
+  if (const toml::node* n = root.get("log")) {
+    const toml::table* t = n->as_table();
+    if (!t) c.fail("log", n, "expected { points = N } or { every = K }");
+    if (const toml::node* p = t->get("points"))
+      e.log = {1, Index(number(c, "log.points", p))};
+    else if (const toml::node* k = t->get("every"))
+      e.log = {Index(number(c, "log.every", k)), 0};
+    else
+      c.fail("log", n, "expected { points = N } or { every = K }");
+    if (e.log.every < 1 || e.log.points < 0) c.fail("log", n, "must be positive");
+  }
+  if (const toml::node* n = root.get("tune")) {
+    const toml::table* t = n->as_table();
+    if (!t) c.fail("tune", n, "expected { metric = ..., stat = ... }");
+    e.tune_metric = (*t)["metric"].value_or(e.tune_metric);
+    e.tune_stat = (*t)["stat"].value_or(e.tune_stat);
+    const auto& ms = tune_metrics();
+    if (std::none_of(ms.begin(), ms.end(), [&](const auto& m) { return m.name == e.tune_metric; }))
+      c.fail("tune.metric", n, fmt::format("unknown metric '{}'", e.tune_metric));
+    if (e.tune_stat != "median" && e.tune_stat != "mean" && e.tune_stat != "worst")
+      c.fail("tune.stat", n, "expected median, mean or worst");
+  }
+  if (const toml::node* n = root.get("search")) {
+    const std::string method = (*n->as_table())["method"].value_or(std::string("grid"));
+    if (method == "random") {
+      e.random_samples = int(number(c, "search.samples", n->as_table()->get("samples")));
+      if (e.random_samples < 1) c.fail("search.samples", n, "must be >= 1");
+    } else if (method != "grid") {
+      c.fail("search.method", n, "expected grid or random");
+    }
+  }
+}
+
+}  // namespace
+
+const std::vector<TuneMetric>& tune_metrics() {
+  static const std::vector<TuneMetric> all = {
+      {"iters_to_target", false},  {"evals_to_target", false}, {"epochs_to_target", false},
+      {"time_to_target_s", false}, {"final_loss", false},      {"best_loss", false},
+      {"final_gap", false},        {"final_test_loss", false}, {"final_test_acc", true}};
+  return all;
+}
+
+Experiment parse_experiment(std::string_view text, const std::string& source) {
+  const Context c(source);
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& err) {
+    throw UsageError(fmt::format("{}:{}: {}", source, err.source().begin.line, err.description()));
+  }
+  Experiment e;
+  e.source = source;
+  e.text = std::string(text);
+  static const std::vector<std::string> known = {"name",   "problems", "seeds",  "seed",
+                                                 "budget", "target",   "log",    "tune",
+                                                 "batch",  "diverge",  "search", "optimizers"};
+  for (auto&& [k, v] : root)
+    if (std::find(known.begin(), known.end(), k.str()) == known.end())
+      c.fail(std::string(k.str()), &v, "unknown key");
+  e.name = root["name"].value_or(std::string());
+  if (e.name.empty() || e.name.find('/') != std::string::npos)
+    c.fail("name", root.get("name"), "expected a non-empty name without '/'");
+  const toml::node* problems = root.get("problems");
+  if (!problems) c.fail("problems", nullptr, "missing");
+  e.problems = strings(c, "problems", *problems);
+  for (const auto& p : e.problems) {
+    try {
+      parse_problem(p);
+    } catch (const UsageError& err) {
+      c.fail("problems", problems, err.what());
+    }
+  }
+  if (const toml::node* n = root.get("seeds")) e.seeds = int(number(c, "seeds", n));
+  if (e.seeds < 1) c.fail("seeds", root.get("seeds"), "must be >= 1");
+  if (const toml::node* n = root.get("seed")) e.seed = std::uint64_t(number(c, "seed", n));
+  parse_budget(c, root.get("budget"), e.budget);
+  parse_settings(c, root, e);
+  if (const toml::node* n = root.get("diverge")) e.diverge_factor = number(c, "diverge", n);
+  std::vector<Index> batches = {0};
+  if (const toml::node* n = root.get("batch")) batches = batches_of(c, "batch", *n);
+  const toml::node* opts = root.get("optimizers");
+  if (!opts || !opts->as_table() || opts->as_table()->empty())
+    c.fail("optimizers", opts, "expected at least one [optimizers.<name>] table");
+  for (const auto& [label, node] : in_file_order(*opts->as_table()))
+    e.optimizers.push_back(parse_optimizer_plan(c, label, *node, batches));
+  expand(e);  // checks every configuration now, not halfway through a sweep
+  return e;
+}
+
+Experiment load_experiment(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw UsageError(fmt::format("cannot read experiment file '{}'", path.string()));
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_experiment(text.str(), path.string());
+}
+
+// 63 bits, so that the seed column reads as int64 in pandas.
+std::uint64_t run_seed(const Experiment& e, int rep) {
+  return derive_seed(e.seed, std::uint64_t(rep)) >> 1;
+}
+
+namespace {
+
+using Config = std::vector<std::pair<std::string, std::string>>;
+
+std::vector<Config> grid(const OptimizerPlan& plan, const Context& c) {
+  std::vector<Config> out = {{}};
+  for (const Axis& a : plan.axes) {
+    if (a.dist != Axis::Dist::none)
+      c.fail("optimizers." + plan.label + "." + a.key, plan.line,
+             "uniform/loguniform ranges need search = { method = \"random\", samples = N }");
+    std::vector<Config> next;
+    for (const Config& partial : out)
+      for (const std::string& v : a.values) {
+        next.push_back(partial);
+        next.back().emplace_back(a.key, v);
+      }
+    out = std::move(next);
+  }
+  return out;
+}
+
+std::vector<Config> random_configs(const Experiment& e, const OptimizerPlan& plan,
+                                   std::size_t index) {
+  Rng rng(derive_seed(e.seed, 0x5eed0000 + index));
+  std::vector<Config> out;
+  for (int s = 0; s < e.random_samples; ++s) {
+    Config config;
+    for (const Axis& a : plan.axes) {
+      const double u = rng.uniform();
+      std::string v;
+      if (a.dist == Axis::Dist::uniform)
+        v = number_text(a.low + u * (a.high - a.low));
+      else if (a.dist == Axis::Dist::loguniform)
+        v = number_text(std::exp(std::log(a.low) + u * (std::log(a.high) - std::log(a.low))));
+      else
+        v = a.values[std::size_t(u * double(a.values.size()))];
+      config.emplace_back(a.key, v);
+    }
+    out.push_back(std::move(config));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<RunSpec> expand(const Experiment& e) {
+  const Context c(e.source);
+  std::vector<RunSpec> runs;
+  for (const std::string& problem : e.problems) {
+    for (std::size_t i = 0; i < e.optimizers.size(); ++i) {
+      const OptimizerPlan& plan = e.optimizers[i];
+      const auto configs = e.random_samples > 0 ? random_configs(e, plan, i) : grid(plan, c);
+      for (const Config& config : configs) {
+        std::vector<std::string> parts;
+        for (const auto& [k, v] : config) parts.push_back(k + "=" + v);
+        const std::string text = parts.empty()
+                                     ? plan.optimizer
+                                     : fmt::format("{}:{}", plan.optimizer, fmt::join(parts, ","));
+        Params params;
+        try {
+          params = parse_optimizer(text);
+        } catch (const UsageError& err) {
+          c.fail("optimizers." + plan.label, plan.line, err.what());
+        }
+        for (const std::string& schedule : plan.schedules)
+          for (Index batch : plan.batches)
+            for (int rep = 0; rep < e.seeds; ++rep)
+              runs.push_back({Index(runs.size()), problem, plan.label, params.canonical(), schedule,
+                              batch, rep, run_seed(e, rep), params.all()});
+      }
+    }
+  }
+  return runs;
+}
+
+}  // namespace descent

@@ -1,0 +1,19 @@
+// meta.json: what produced a sweep's results (version, commit, compiler and flags, CPU,
+// threads, date, the experiment file as read, how run seeds were derived).
+#pragma once
+
+#include <filesystem>
+
+#include "lib/experiment.hpp"
+
+namespace descent {
+
+struct SweepFacts {
+  int threads;
+  std::string shard;  // "I/N"
+  std::size_t runs;
+};
+
+void write_meta(const std::filesystem::path& path, const Experiment& e, const SweepFacts& facts);
+
+}  // namespace descent
