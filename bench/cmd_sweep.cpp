@@ -30,14 +30,14 @@ std::pair<int, int> parse_shard(const std::string& text) {
 extern "C" void on_interrupt(int) { request_stop(); }
 
 int run_sweep_command(const SweepArgs& a) {
-  const Experiment e = load_experiment(a.file);
   SweepOptions o;
+  if (!a.shard.empty()) std::tie(o.shard, o.shards) = parse_shard(a.shard);
+  const Experiment e = load_experiment(a.file);
   o.threads = a.threads;
   o.out = a.out;
   o.resume = a.resume;
   o.dry_run = a.dry_run;
   o.quiet = a.quiet;
-  if (!a.shard.empty()) std::tie(o.shard, o.shards) = parse_shard(a.shard);
   std::signal(SIGINT, on_interrupt);
   const SweepOutcome r = run_sweep(e, o);
   std::signal(SIGINT, SIG_DFL);

@@ -166,6 +166,13 @@ OptimizerPlan parse_optimizer_plan(const Context& c, const std::string& label, c
       c.fail(full, node, fmt::format("optimizer '{}' has no key '{}'", plan.optimizer, key));
     } else {
       plan.axes.push_back(parse_axis(c, key, *node));
+      for (const std::string& v : plan.axes.back().values) {  // each value, with its own line
+        try {
+          parse_optimizer(fmt::format("{}:{}={}", plan.optimizer, key, v));
+        } catch (const UsageError& e) {
+          c.fail(full, node, e.what());
+        }
+      }
     }
   }
   return plan;

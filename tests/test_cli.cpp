@@ -120,3 +120,41 @@ TEST_CASE("a failing run leaves no trace file behind", "[cli]") {
   CHECK_FALSE(std::filesystem::exists(path));
   CHECK_FALSE(std::filesystem::exists(path.string() + ".partial"));
 }
+
+TEST_CASE("Ctrl-C stops a sweep after the runs in flight; resume finishes it", "[cli]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("descent_cli_sigint_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "e.toml") << "name = \"sigint\"\nproblems = [\"rosenbrock\"]\nseeds = 24\n"
+                                   "budget = { iters = 2000000 }\nlog = { points = 5 }\n"
+                                   "[optimizers.adam]\nlr = 1e-3\n";
+  const std::string sweep = std::string(DESCENT_EXE) + " sweep " + (dir / "e.toml").string() +
+                            " --threads 1 --quiet --out " + (dir / "out").string();
+  const std::string script = sweep + " 2>/dev/null & pid=$!; sleep 0.5; kill -INT $pid; wait $pid; echo $? > " +
+                             (dir / "status").string();
+  REQUIRE(std::system(script.c_str()) == 0);
+  CHECK(slurp(dir / "status") == "130\n");
+  CHECK_FALSE(fs::exists(dir / "out" / "runs.csv"));
+  const auto partial = descent::read_csv(dir / "out" / "runs.partial.csv");
+  CHECK(partial.rows.size() >= 1);
+  CHECK(partial.rows.size() < 24);
+  const Outcome again = run_descent("sweep " + (dir / "e.toml").string() + " --threads 2 --resume --out " +
+                                    (dir / "out").string());
+  CHECK(again.status == 0);
+  CHECK_THAT(again.err, Catch::Contains("resumed"));
+  CHECK(descent::read_csv(dir / "out" / "runs.csv").rows.size() == 24);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("sweep errors are one line and exit status 2", "[cli]") {
+  namespace fs = std::filesystem;
+  const fs::path file = fs::temp_directory_path() / ("descent_cli_bad_" + std::to_string(::getpid()) + ".toml");
+  std::ofstream(file) << "name = \"bad\"\nproblems = [\"quadratic\"]\nbudget = { iters = 10 }\n"
+                         "[optimizers.adam]\nlr = -1\n";
+  check_usage_error("sweep " + file.string(), file.string() + ":5");
+  check_usage_error("sweep /nonexistent.toml", "cannot read experiment file");
+  check_usage_error("sweep " + file.string() + " --shard 3/2", "shard");
+  check_usage_error("merge /nonexistent --out /tmp/x", "experiment.toml");
+  fs::remove(file);
+}

@@ -205,7 +205,7 @@ TEST_CASE("experiment file errors name the file, the key and the line", "[sweep]
   const std::string head = "name = \"x\"\nproblems = [\"quadratic\"]\nbudget = { iters = 10 }\n";
   auto bad = [&](const std::string& tail) { return parse_experiment(head + tail, "x.toml"); };
   CHECK_THROWS_WITH(bad("[optimizers.adam]\nlr = -1\n"),
-                    Contains("x.toml") && Contains("'lr' must be > 0"));
+                    Contains("x.toml:5") && Contains("'lr' must be > 0"));
   CHECK_THROWS_WITH(
       bad("[optimizers.adam]\nbeta3 = 0.9\n"),
       Contains("x.toml:5") && Contains("optimizers.adam.beta3") && Contains("no key 'beta3'"));
