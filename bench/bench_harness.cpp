@@ -39,8 +39,9 @@ void BM_BareLoop(benchmark::State& state) {
     benchmark::DoNotOptimize(x);
   }
   state.SetItemsProcessed(state.iterations() * kSteps);
-  state.counters["ns_per_step"] = benchmark::Counter(
-      double(state.iterations() * kSteps), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_step"] =
+      benchmark::Counter(double(state.iterations() * kSteps),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_BareLoop)->Unit(benchmark::kMillisecond);
 
@@ -56,8 +57,9 @@ void BM_RunLoop(benchmark::State& state) {
   settings.target = Target{Target::Kind::gap, 1e-12};
   for (auto _ : state) benchmark::DoNotOptimize(run(*problem, *adam, Schedule(), settings));
   state.SetItemsProcessed(state.iterations() * kSteps);
-  state.counters["ns_per_step"] = benchmark::Counter(
-      double(state.iterations() * kSteps), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_step"] =
+      benchmark::Counter(double(state.iterations() * kSteps),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_RunLoop)->Unit(benchmark::kMillisecond);
 
@@ -86,7 +88,8 @@ lr = { logspace = [1e-3, 1e-2], n = 5 }
 
 void BM_Sweep(benchmark::State& state) {
   const Experiment e = parse_experiment(kSweep, "bench.toml");
-  const auto dir = std::filesystem::temp_directory_path() / ("descent_bm_sweep_" + std::to_string(getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("descent_bm_sweep_" + std::to_string(getpid()));
   SweepOptions o;
   o.threads = int(state.range(0));
   o.out = dir;

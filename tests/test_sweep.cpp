@@ -293,3 +293,45 @@ TEST_CASE("quantiles follow numpy's linear rule", "[sweep]") {
   CHECK(quantile({5}, 0.75) == 5);
   CHECK(std::isinf(quantile({1, INFINITY}, 0.5)));
 }
+
+TEST_CASE("when no configuration reaches the target, best.csv shows the lowest final loss",
+          "[sweep]") {
+  const fs::path dir = fresh_dir("ties");
+  fs::create_directories(dir);
+  {
+    CsvWriter w(dir / "runs.csv", runs_header({"lr"}));
+    for (int id = 0; id < 3; ++id) {
+      const std::string loss = id == 1 ? "0.5" : "2";
+      w.row({std::to_string(id),
+             "p",
+             "sgd",
+             "sgd:lr=" + std::to_string(id),
+             "constant",
+             "0",
+             "0.1",
+             "0",
+             "1",
+             "ok",
+             "",
+             "100",
+             "100",
+             "100",
+             loss,
+             loss,
+             loss,
+             "",
+             "",
+             "",
+             "",
+             "",
+             "",
+             "0.01"});
+    }
+    w.commit();
+  }
+  write_best(read_csv(dir / "runs.csv"), {"iters_to_target", "median"}, dir / "best.csv");
+  const CsvTable best = read_csv(dir / "best.csv");
+  CHECK(best.rows[0][best.column("config")] == "sgd:lr=1");
+  CHECK(best.rows[0][best.column("iters_to_target_median")] == "inf");
+  fs::remove_all(dir);
+}
