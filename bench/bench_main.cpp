@@ -1,6 +1,8 @@
-// Google Benchmark suite: raw speed of steps, gradients and the run loop.
+// Google Benchmark suite: raw speed of steps, gradients and the run loop. The calibration
+// kernels live here; bench_step.cpp, bench_problems.cpp and bench_harness.cpp add the rest.
 #include <benchmark/benchmark.h>
 
+#include "bench/triad.hpp"
 #include "lib/optimizer_registry.hpp"
 #include "lib/run.hpp"
 #include "problems/registry.hpp"
@@ -8,17 +10,14 @@
 namespace descent {
 namespace {
 
-// The calibration kernel: the STREAM triad a = b + s c, 3 words per element.
+// The calibration kernel: the STREAM triad a = b + s c, 3 words per element (bench/triad.hpp).
 template <class T>
 void BM_Triad(benchmark::State& state) {
   const Index n = state.range(0);
   Vec<T> a = Vec<T>::Zero(n), b = Vec<T>::Random(n), c = Vec<T>::Random(n);
   const T s = T(1.0001);
   for (auto _ : state) {
-    T* __restrict ap = a.data();
-    const T* __restrict bp = b.data();
-    const T* __restrict cp = c.data();
-    for (Index i = 0; i < n; ++i) ap[i] = bp[i] + s * cp[i];
+    bench::triad(a.data(), b.data(), c.data(), s, n);
     benchmark::DoNotOptimize(a.data());
     benchmark::ClobberMemory();
   }
@@ -26,17 +25,6 @@ void BM_Triad(benchmark::State& state) {
 }
 BENCHMARK(BM_Triad<double>)->RangeMultiplier(16)->Range(1 << 10, 1 << 24);
 
-// One Adam step on 2-D Rosenbrock inside the run loop, logging every step.
-void BM_RunLoop(benchmark::State& state) {
-  const auto problem = make_problem("rosenbrock", 0);
-  auto adam = make_optimizer<double>(parse_optimizer("adam:lr=1e-3"), 2);
-  RunSettings settings;
-  settings.budget.iters = 10000;
-  settings.log.points = 100;
-  for (auto _ : state) benchmark::DoNotOptimize(run(*problem, *adam, Schedule(), settings));
-  state.SetItemsProcessed(state.iterations() * settings.budget.iters);
-}
-BENCHMARK(BM_RunLoop);
 
 }  // namespace
 }  // namespace descent

@@ -15,14 +15,13 @@
 // ε / √(1 − β2^t) here, larger early on. optax's `eps_root` (inside the root) is not offered.
 // The schedule's factor scales α of the current step only, as a changed torch group lr does.
 //
-// The update is one fused pass over x, g, m, v (7 words read or written per parameter), which
-// is what makes the step run at memory bandwidth for large n.
+// The update is one pass over x, g, m, v in cache-sized blocks (7 words read or written per
+// parameter; lib/optimizers/blocks.hpp), which makes the step run at memory bandwidth.
 #pragma once
 
-#include <algorithm>
 #include <cmath>
 
-#include "lib/optimizer.hpp"
+#include "lib/optimizers/blocks.hpp"
 
 namespace descent {
 
@@ -77,33 +76,21 @@ class Adam {
       step_size /= T(1 - std::pow(c_.beta1, t_));
       root_scale = T(1 / std::sqrt(1 - std::pow(c_.beta2, t_)));
     }
-    T* __restrict xp = x.data();
-    const T* __restrict gp = g.data();
-    T* __restrict mp = m_.data();
-    T* __restrict vp = v_.data();
-    const Eigen::Index n = x.size();
-    if (!c_.amsgrad) {
-      for (Eigen::Index i = 0; i < n; ++i) {
-        const T gi = gp[i];
-        const T mi = b1 * mp[i] + (1 - b1) * gi;
-        const T vi = b2 * vp[i] + (1 - b2) * gi * gi;
-        mp[i] = mi;
-        vp[i] = vi;
-        xp[i] = keep * xp[i] - step_size * mi / (std::sqrt(vi) * root_scale + eps);
+    for_blocks(x.size(), [&](Eigen::Index i, Eigen::Index len) {
+      auto theta = x.segment(i, len).array();
+      const auto gs = g.segment(i, len).array();
+      auto m = m_.segment(i, len).array();
+      auto v = v_.segment(i, len).array();
+      m = b1 * m + (1 - b1) * gs;
+      v = b2 * v + (1 - b2) * gs * gs;
+      if (!c_.amsgrad) {
+        theta = keep * theta - step_size * m / (exact_sqrt(v) * root_scale + eps);
+        return;
       }
-      return;
-    }
-    T* __restrict wp = vmax_.data();
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const T gi = gp[i];
-      const T mi = b1 * mp[i] + (1 - b1) * gi;
-      const T vi = b2 * vp[i] + (1 - b2) * gi * gi;
-      const T wi = std::max(wp[i], vi);
-      mp[i] = mi;
-      vp[i] = vi;
-      wp[i] = wi;
-      xp[i] = keep * xp[i] - step_size * mi / (std::sqrt(wi) * root_scale + eps);
-    }
+      auto vmax = vmax_.segment(i, len).array();
+      vmax = vmax.max(v);
+      theta = keep * theta - step_size * m / (exact_sqrt(vmax) * root_scale + eps);
+    });
   }
 
   void reset() {

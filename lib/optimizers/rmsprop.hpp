@@ -12,13 +12,13 @@
 // With momentum, torch keeps η outside the buffer (b sums g / (√v̂ + ε), like classic momentum);
 // TF and Keras accumulate η g / √(v̂ + ε) in it, which differs once the rate changes.
 //
-// One fused pass: reads x, g, v; writes x, v (5 words per parameter); momentum adds b and
-// centered adds ḡ (2 words each).
+// One pass in cache-sized blocks (lib/optimizers/blocks.hpp): reads x, g, v; writes x, v (5 words
+// per parameter); momentum adds b and centered adds ḡ (2 words each).
 #pragma once
 
 #include <cmath>
 
-#include "lib/optimizer.hpp"
+#include "lib/optimizers/blocks.hpp"
 
 namespace descent {
 
@@ -79,31 +79,27 @@ class Rmsprop {
   template <bool kCentered, bool kMomentum>
   void update(VecRef<T> x, CVecRef<T> g, T lr) {
     const T alpha = T(c_.alpha), eps = T(c_.eps), mu = T(c_.momentum);
-    T* __restrict xp = x.data();
-    const T* __restrict gp = g.data();
-    T* __restrict vp = v_.data();
-    T* __restrict ap = mean_.data();
-    T* __restrict bp = buf_.data();
-    const Eigen::Index n = x.size();
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const T gi = gp[i];
-      const T vi = alpha * vp[i] + (1 - alpha) * gi * gi;
-      vp[i] = vi;
-      T var = vi;
+    for_blocks(x.size(), [&](Eigen::Index i, Eigen::Index len) {
+      auto theta = x.segment(i, len).array();
+      const auto gs = g.segment(i, len).array();
+      auto v = v_.segment(i, len).array();
+      v = alpha * v + (1 - alpha) * gs * gs;
+      Block<T> denom(len);  // √v̂_t + ε, on the stack
       if constexpr (kCentered) {
-        const T ai = alpha * ap[i] + (1 - alpha) * gi;
-        ap[i] = ai;
-        var = vi - ai * ai;
-      }
-      const T denom = std::sqrt(var) + eps;
-      if constexpr (kMomentum) {
-        const T bi = mu * bp[i] + gi / denom;
-        bp[i] = bi;
-        xp[i] -= lr * bi;
+        auto mean = mean_.segment(i, len).array();
+        mean = alpha * mean + (1 - alpha) * gs;
+        denom = exact_sqrt(v - mean * mean) + eps;
       } else {
-        xp[i] -= lr * gi / denom;
+        denom = exact_sqrt(v) + eps;
       }
-    }
+      if constexpr (kMomentum) {
+        auto b = buf_.segment(i, len).array();
+        b = mu * b + gs / denom;
+        theta -= lr * b;
+      } else {
+        theta -= lr * gs / denom;
+      }
+    });
   }
 
   Config c_;
