@@ -8,7 +8,7 @@ packages=(
   g++ cmake make
   libeigen3-dev libfmt-dev libcli11-dev libtomlplusplus-dev libcsv-dev
   catch2 libbenchmark-dev
-  python3 python3-numpy python3-pandas python3-matplotlib
+  python3 python3-numpy python3-pandas python3-matplotlib python3-tabulate
   valgrind
 )
 

@@ -1,0 +1,295 @@
+#!/usr/bin/python3
+"""Tests of the table and plot scripts on a small hand-made sweep (exact table cells, figures
+written, bad input rejected), and, when DESCENT_EXE names the descent binary, on a real sweep.
+
+    /usr/bin/python3 scripts/test_scripts.py [-v]
+    DESCENT_EXE=build/descent /usr/bin/python3 scripts/test_scripts.py
+"""
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PY = sys.executable or "/usr/bin/python3"
+
+METRICS = ["iters_to_target", "evals_to_target", "epochs_to_target", "time_to_target_s",
+           "final_loss", "final_gap", "final_test_acc"]
+P1, P2 = "quadratic:dim=2,cond=10", "rosenbrock"
+# best.csv: (problem, optimizer, lr, success rate, iters_to_target median/q25/q75, final_loss)
+BEST = [
+    (P1, "sgd", 0.1, 1, ("412", "380", "455"), ("0.000123456", "1e-4", "2e-4")),
+    (P1, "adam", 0.01, 0, ("inf", "inf", "inf"), ("0.5", "0.4", "0.6")),
+    (P2, "sgd", 0.1, 0.666667, ("696.5", "600.25", "inf"), ("1234567", "1e6", "2e6")),
+    (P2, "adam", 0.01, 1, ("100", "90", "110"), ("3", "2", "4")),
+]
+LRS = [0.001, 0.01, 0.1, 1.0]
+TARGET = 1e-6
+
+
+def drop_column(path, name):
+    with open(path) as f:
+        rows = list(csv.reader(f))
+    col = rows[0].index(name)
+    write_csv(path, rows[0][:col] + rows[0][col + 1:], [r[:col] + r[col + 1:] for r in rows[1:]])
+
+
+def write_csv(path, header, rows):
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def config(opt, lr):
+    return f"{opt}:lr={lr},clip=0,weight_decay=0"
+
+
+def make_fixture(d):
+    """A sweep directory: 2 problems × 2 optimizers × 4 learning rates × 3 seeds."""
+    header = ["problem", "optimizer", "config", "schedule", "batch", "seeds", "success_rate",
+              "tune_metric", "tune_stat", "tune_value"]
+    header += [f"{m}_{q}" for m in METRICS for q in ("median", "q25", "q75")]
+    rows = []
+    for p, o, lr, rate, iters, loss in BEST:
+        r = [p, o, config(o, lr), "constant", 0, 3, rate, "iters_to_target", "median", iters[0]]
+        for m in METRICS:
+            r += {"iters_to_target": iters, "evals_to_target": iters,
+                  "final_loss": loss, "final_test_acc": ("-inf",) * 3}.get(m, ("1.5",) * 3)
+        rows.append(r)
+    write_csv(os.path.join(d, "best.csv"), header, rows)
+
+    runs, traces, run_id = [], [], 0
+    for p in (P1, P2):
+        for o in ("sgd", "adam"):
+            for lr in LRS:
+                for rep in range(3):
+                    diverged = lr == 1.0 and o == "sgd"
+                    rate = 0.5 + lr + 0.1 * rep  # per-step contraction of the gap
+                    reached = not diverged and rate < 1
+                    n = 64 if not diverged else 4
+                    pts = [0] + [2**k for k in range(7) if 2**k <= n]
+                    gap0 = 10.0
+                    for it in pts:
+                        g = gap0 * (rate**it if not diverged else 10.0**it)
+                        traces.append([run_id, it, it, it, 1e-6 * (it + 1), g, g, g, "", ""])
+                    final = gap0 * (rate**n if not diverged else 10.0**n)
+                    hit = next((it for it in pts if gap0 * rate**it <= TARGET), "") \
+                        if reached else ""
+                    runs.append([run_id, p, o, config(o, lr), "constant", 0, lr, 0, 0, rep,
+                                 1000 + rep, "diverged" if diverged else "ok", "", n, n, n,
+                                 final, final, final, "", "", hit, hit, hit,
+                                 "" if hit == "" else 1e-6 * hit, 1e-3])
+                    run_id += 1
+    write_csv(os.path.join(d, "runs.csv"),
+              ["run_id", "problem", "optimizer", "config", "schedule", "batch", "hp_lr", "hp_clip",
+               "hp_weight_decay", "rep", "seed", "status", "message", "iters", "epochs",
+               "grad_evals", "final_loss", "best_loss", "final_gap", "final_test_loss",
+               "final_test_acc", "iters_to_target", "evals_to_target", "epochs_to_target",
+               "time_to_target_s", "wall_s"], runs)
+    write_csv(os.path.join(d, "traces.csv"),
+              ["run_id", "iter", "epoch", "grad_evals", "time_s", "loss", "gap", "grad_norm",
+               "test_loss", "test_acc"], traces)
+    with open(os.path.join(d, "experiment.toml"), "w") as f:
+        f.write(f'name = "fixture"\ntarget = {{ gap = {TARGET} }}\n')
+
+
+def make_trace(path, columns=("iter", "loss", "x0", "x1")):
+    rows = [[k, 1.0 / (k + 1), -1.2 + 0.2 * k, 1.0 - 0.05 * k][:len(columns)] for k in range(12)]
+    write_csv(path, columns, rows)
+
+
+def run(script, *args):
+    return subprocess.run([PY, os.path.join(HERE, script), *map(str, args)],
+                          capture_output=True, text=True, timeout=300)
+
+
+def table_cells(markdown):
+    """{optimizer: [cells]} of a Markdown table."""
+    lines = [l for l in markdown.splitlines() if l.startswith("|")]
+    rows = [[c.strip() for c in l.strip("|").split("|")] for l in lines[2:]]
+    return {r[0]: r[1:] for r in rows}
+
+
+class Base(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="descent-scripts-")
+        self.dir = os.path.join(self.tmp, "results", "fixture")
+        os.makedirs(self.dir)
+        make_fixture(self.dir)
+        self.figs = os.path.join(self.tmp, "figs")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def ok(self, script, *args):
+        r = run(script, *args)
+        self.assertEqual(r.returncode, 0, f"{script} {args}: {r.stderr}")
+        return r
+
+    def bad(self, script, *args, names=()):
+        """Exit status 2, one `error:` line on stderr naming each of `names`."""
+        r = run(script, *args)
+        self.assertEqual(r.returncode, 2, f"{script} {args}: rc {r.returncode}: {r.stderr}")
+        lines = r.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertTrue(lines[0].startswith("error: "), r.stderr)
+        for n in names:
+            self.assertIn(n, lines[0])
+        return lines[0]
+
+    def assertFigures(self, stem):
+        with open(stem + ".png", "rb") as f:
+            head = f.read(8)
+        self.assertEqual(head, b"\x89PNG\r\n\x1a\n", stem)
+        self.assertGreater(os.path.getsize(stem + ".png"), 5000, stem)
+        with open(stem + ".svg") as f:
+            self.assertIn("<svg", f.read(2000), stem)
+
+    def assertNoTemporaries(self, folder):
+        if os.path.isdir(folder):
+            self.assertEqual([f for f in os.listdir(folder) if f.startswith(".tmp-")], [])
+
+
+class Tables(Base):
+    def test_cells(self):
+        r = self.ok("tables.py", self.dir)
+        out = os.path.join(self.tmp, "results", "tables", "fixture.md")
+        with open(out, encoding="utf-8") as f:
+            text = f.read()
+        self.assertEqual(text, r.stdout)
+        cells = table_cells(text)
+        self.assertEqual(cells["sgd"], ["**412 [380–455] (100%)**", "697 [600–∞] (67%)"])
+        self.assertEqual(cells["adam"], ["∞ (0%)", "**100 [90–110] (100%)**"])
+        self.assertIn("| optimizer", text)
+        self.assertIn(P1, text.splitlines()[2])
+        self.assertNoTemporaries(os.path.dirname(out))
+
+    def test_metric_and_out(self):
+        out = os.path.join(self.tmp, "t.md")
+        self.ok("tables.py", self.dir, "--metric", "final_loss", "--out", out)
+        with open(out, encoding="utf-8") as f:
+            cells = table_cells(f.read())
+        self.assertEqual(cells["sgd"], ["**0.000123 [0.0001–0.0002] (100%)**",
+                                        "1.23e6 [1e6–2e6] (67%)"])
+        self.assertEqual(cells["adam"], ["0.5 [0.4–0.6] (0%)", "**3 [2–4] (100%)**"])
+
+    def test_readme(self):
+        readme = os.path.join(self.tmp, "README.md")
+        with open(readme, "w") as f:
+            f.write("intro\n<!-- table:demo:begin -->\nOLD TABLE\n<!-- table:demo:end -->\nrest\n")
+        self.ok("tables.py", self.dir, "--readme", readme, "--marker", "demo")
+        with open(readme, encoding="utf-8") as f:
+            text = f.read()
+        self.assertTrue(text.startswith("intro\n<!-- table:demo:begin -->\nfixture: median"))
+        self.assertTrue(text.endswith("|\n<!-- table:demo:end -->\nrest\n"))
+        self.assertNotIn("OLD TABLE", text)
+        self.assertIn("**412 [380–455] (100%)**", text)
+        # Missing markers: an error, and the README is left alone.
+        self.bad("tables.py", self.dir, "--readme", readme, "--marker", "other",
+                 names=["README.md", "table:other:begin"])
+        with open(readme, encoding="utf-8") as f:
+            self.assertEqual(f.read(), text)
+
+    def test_missing_column(self):
+        drop_column(os.path.join(self.dir, "best.csv"), "success_rate")
+        out = os.path.join(self.tmp, "t.md")
+        self.bad("tables.py", self.dir, "--out", out, names=["best.csv", "success_rate"])
+        self.assertFalse(os.path.exists(out))
+
+    def test_missing_file(self):
+        self.bad("tables.py", os.path.join(self.tmp, "nothing"), names=["best.csv"])
+
+
+class Plots(Base):
+    def test_convergence(self):
+        self.ok("plot_convergence.py", self.dir, "--out", self.figs)
+        for p in ("quadratic-dim2-cond10", "rosenbrock"):
+            self.assertFigures(os.path.join(self.figs, f"fixture_{p}_gap_vs_iter"))
+        self.ok("plot_convergence.py", self.dir, "--out", self.figs, "--x", "time_s",
+                "--y", "loss")
+        self.assertFigures(os.path.join(self.figs, "fixture_rosenbrock_loss_vs_time_s"))
+        self.assertNoTemporaries(self.figs)
+
+    def test_convergence_default_folder(self):
+        self.ok("plot_convergence.py", self.dir)
+        self.assertFigures(os.path.join(self.tmp, "results", "figures",
+                                        "fixture_rosenbrock_gap_vs_iter"))
+
+    def test_sensitivity(self):
+        self.ok("plot_sensitivity.py", self.dir, "--out", self.figs)
+        self.assertFigures(os.path.join(self.figs, "fixture_sensitivity_lr"))
+
+    def test_profiles(self):
+        for m in ("iters_to_target", "time_to_target_s"):
+            self.ok("plot_profiles.py", self.dir, "--out", self.figs, "--metric", m)
+            self.assertFigures(os.path.join(self.figs, f"fixture_profiles_{m}"))
+
+    def test_trajectories(self):
+        a, b = os.path.join(self.tmp, "a.csv"), os.path.join(self.tmp, "b.csv")
+        make_trace(a)
+        make_trace(b)
+        for problem in ("rosenbrock", "beale", "saddle"):
+            out = os.path.join(self.figs, f"traj_{problem}.png")
+            self.ok("plot_trajectories.py", a, b, "--problem", problem, "--labels", "sgd",
+                    "adam", "--out", out)
+            self.assertFigures(out[:-4])
+
+    def test_bad_input(self):
+        drop_column(os.path.join(self.dir, "runs.csv"), "hp_lr")
+        self.bad("plot_sensitivity.py", self.dir, "--out", self.figs, names=["runs.csv", "hp_lr"])
+        self.assertFalse(os.path.exists(os.path.join(self.figs, "fixture_sensitivity_lr.png")))
+        t = os.path.join(self.tmp, "t.csv")
+        make_trace(t, ("iter", "loss", "x0"))
+        self.bad("plot_trajectories.py", t, "--problem", "beale", "--out",
+                 os.path.join(self.figs, "t.png"), names=["t.csv", "x1"])
+        self.assertFalse(os.path.exists(os.path.join(self.figs, "t.png")))
+        os.remove(os.path.join(self.dir, "traces.csv"))
+        self.bad("plot_convergence.py", self.dir, "--out", self.figs, names=["traces.csv"])
+
+    def test_help(self):
+        for s in ("tables.py", "plot_convergence.py", "plot_trajectories.py",
+                  "plot_sensitivity.py", "plot_profiles.py"):
+            self.assertIn("usage:", self.ok(s, "--help").stdout)
+
+
+@unittest.skipUnless(os.environ.get("DESCENT_EXE"), "DESCENT_EXE not set")
+class RealSweep(Base):
+    """Every script on the output of the real binary."""
+
+    def test_all(self):
+        exe = os.path.abspath(os.environ["DESCENT_EXE"])
+        toml = os.path.join(self.tmp, "real.toml")
+        with open(toml, "w") as f:
+            f.write('name = "real"\nproblems = ["quadratic:dim=5,cond=10", "rosenbrock"]\n'
+                    'seeds = 2\nbudget = { iters = 300 }\ntarget = { gap = 1e-4 }\n'
+                    'log = { points = 30 }\ntune = { metric = "iters_to_target" }\n'
+                    '[optimizers.sgd]\nlr = [1e-3, 1e-2]\n'
+                    '[optimizers.adam]\nlr = [1e-2, 1e-1]\n')
+        out = os.path.join(self.tmp, "results", "real")
+        r = subprocess.run([exe, "sweep", toml, "--out", out, "--quiet", "--threads", "1"],
+                           capture_output=True, text=True, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        text = self.ok("tables.py", out).stdout
+        self.assertEqual(set(table_cells(text)), {"sgd", "adam"})
+        self.ok("plot_convergence.py", out, "--out", self.figs)
+        self.assertFigures(os.path.join(self.figs, "real_rosenbrock_gap_vs_iter"))
+        self.ok("plot_sensitivity.py", out, "--out", self.figs)
+        self.assertFigures(os.path.join(self.figs, "real_sensitivity_lr"))
+        self.ok("plot_profiles.py", out, "--out", self.figs)
+        self.assertFigures(os.path.join(self.figs, "real_profiles_iters_to_target"))
+        trace = os.path.join(self.tmp, "adam.csv")
+        r = subprocess.run([exe, "run", "--problem", "rosenbrock", "--optimizer", "adam:lr=0.1",
+                            "--iters", "200", "--trace", trace, "--trace-x"],
+                           capture_output=True, text=True, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.ok("plot_trajectories.py", trace, "--problem", "rosenbrock", "--out",
+                os.path.join(self.figs, "traj"))
+        self.assertFigures(os.path.join(self.figs, "traj"))
+
+
+if __name__ == "__main__":
+    unittest.main()
