@@ -6,10 +6,13 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <functional>
+#include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "lib/optimizer_registry.hpp"
+#include "lib/optimizers/blocks.hpp"
 #include "problems/registry.hpp"
 
 using namespace descent;
@@ -326,5 +329,57 @@ TEST_CASE("the schedule factor s is the same as the rate lr·s", "[optimizers]")
     const auto a = iterates(spec, "rosenbrock", 30, [](int) { return 0.25; });
     const auto b = iterates(scaled, "rosenbrock", 30);
     CHECK(max_relative_difference(a, b) <= 1e-12);
+  }
+}
+
+TEST_CASE("exact_sqrt is the correctly rounded square root", "[optimizers]") {
+  auto check = [](auto zero) {
+    using T = decltype(zero);
+    Block<T> a(kBlock);
+    a.setRandom();
+    a = a.abs() * T(1e3);
+    a(0) = 0;
+    a(1) = std::numeric_limits<T>::denorm_min();
+    a(2) = std::numeric_limits<T>::min() / 3;
+    a(3) = std::numeric_limits<T>::max();
+    a(4) = std::numeric_limits<T>::infinity();
+    a(5) = T(2);
+    for (const Eigen::Index len : {Eigen::Index(kBlock), Eigen::Index(13)}) {
+      const Block<T> r = exact_sqrt(a.head(len));
+      for (Eigen::Index i = 0; i < len; ++i) {
+        INFO(sizeof(T) << "-byte value " << a(i));
+        CHECK(r(i) == std::sqrt(a(i)));
+      }
+    }
+  };
+  check(0.0);
+  check(0.0f);
+}
+
+TEST_CASE("every optimizer updates each coordinate on its own, across blocks", "[optimizers]") {
+  // All the updates are diagonal, so a 1000-parameter step (blocks of 256 and a partial one)
+  // must equal 1000 one-parameter steps; only `clip` (of the whole gradient's norm) is not.
+  const Eigen::Index n = 1000;
+  for (const auto& spec : all_specs()) {
+    if (spec.find("clip") != std::string::npos) continue;
+    INFO(spec);
+    const Params p = parse_optimizer(spec);
+    VecX x = VecX::LinSpaced(n, -2, 3), g(n);
+    auto whole = make_optimizer<double>(p, n);
+    std::vector<std::unique_ptr<Optimizer<double>>> single;
+    for (Eigen::Index i = 0; i < n; ++i) single.push_back(make_optimizer<double>(p, 1));
+    VecX y = x;
+    for (int k = 0; k < 5; ++k) {
+      g = x.array().sin() + 0.5;
+      whole->step(x, g, 0.9);
+      for (Eigen::Index i = 0; i < n; ++i) {
+        VecX yi = y.segment(i, 1), gi(1);
+        gi[0] = std::sin(y[i]) + 0.5;
+        single[std::size_t(i)]->step(yi, gi, 0.9);
+        y[i] = yi[0];
+      }
+    }
+    CHECK((x - y).cwiseAbs().maxCoeff() <= 1e-13);
+    CHECK((x - VecX::LinSpaced(n, -2, 3)).cwiseAbs().minCoeff() > 0);
   }
 }

@@ -84,20 +84,21 @@ class Rmsprop {
       const auto gs = g.segment(i, len).array();
       auto v = v_.segment(i, len).array();
       v = alpha * v + (1 - alpha) * gs * gs;
-      Block<T> denom(len);  // √v̂_t + ε, on the stack
-      if constexpr (kCentered) {
-        auto mean = mean_.segment(i, len).array();
-        mean = alpha * mean + (1 - alpha) * gs;
-        denom = exact_sqrt(v - mean * mean) + eps;
-      } else {
-        denom = exact_sqrt(v) + eps;
-      }
+      const Block<T> root = [&] {  // √v̂_t
+        if constexpr (kCentered) {
+          auto mean = mean_.segment(i, len).array();
+          mean = alpha * mean + (1 - alpha) * gs;
+          return exact_sqrt(v - mean * mean);
+        } else {
+          return exact_sqrt(v);
+        }
+      }();
       if constexpr (kMomentum) {
         auto b = buf_.segment(i, len).array();
-        b = mu * b + gs / denom;
+        b = mu * b + gs / (root + eps);
         theta -= lr * b;
       } else {
-        theta -= lr * gs / denom;
+        theta -= lr * gs / (root + eps);
       }
     });
   }
