@@ -114,6 +114,8 @@ class Runner {
         stochastic_(problem.stochastic() && !(n_ > 0 && plan_.batch >= n_)),
         g_(problem.dim()),
         full_g_(stochastic_ ? problem.dim() : 0),
+        measured_(stochastic_ ? VecOut(full_g_) : VecOut(g_)),
+        constant_rate_(schedule.is_constant()),
         batches_(n_, plan_.batch, derive_seed(settings.seed, kBatches)),
         noise_(derive_seed(settings.seed, kNoise)),
         log_(settings.log, plan_.steps),
@@ -130,8 +132,9 @@ class Runner {
     for (Index k = 0;; ++k) {
       if (!visit(k)) break;
       ++s_.grad_evals;
-      opt_.step(r_.x, g_, schedule_(static_cast<long>(k), static_cast<long>(epoch_index(k))));
+      opt_.step(r_.x, g_, constant_rate_ ? 1.0 : schedule_(long(k), long(epoch_index(k))));
     }
+    s_.epochs = epoch(s_.iters);
     s_.time_s = clock_.seconds();
     r_.summary = s_;
     return std::move(r_);
@@ -144,12 +147,12 @@ class Runner {
     const Index into = (k % plan_.steps_per_epoch) * plan_.batch;
     return double(epoch_index(k)) + double(into) / double(n_);
   }
-  VecOut measured() { return stochastic_ ? VecOut(full_g_) : VecOut(g_); }
+  // The gradient buffer that holds the full gradient at the current iterate.
+  VecOut measured() { return measured_; }
 
   // Measures and logs iterate k and fills g_ for step k + 1; false when the run ends here.
   bool visit(Index k) {
     s_.iters = k;
-    s_.epochs = epoch(k);
     const bool logging = log_.due(k);
     const bool last = k == plan_.steps || out_of_budget(k);
     // A deterministic gradient brings the loss at x_k with it, so logging costs nothing
@@ -229,6 +232,8 @@ class Runner {
   const Index n_;
   const bool stochastic_;
   VecX g_, full_g_;
+  VecOut measured_;
+  const bool constant_rate_;
   Batches batches_;
   Rng noise_;
   LogSchedule log_;

@@ -15,13 +15,15 @@
 // ε / √(1 − β2^t) here, larger early on. optax's `eps_root` (inside the root) is not offered.
 // The schedule's factor scales α of the current step only, as a changed torch group lr does.
 //
-// The update is one pass over x, g, m, v in cache-sized blocks (7 words read or written per
-// parameter; lib/optimizers/blocks.hpp), which makes the step run at memory bandwidth.
+// The update is one fused, vectorized loop over x, g, m, v (7 words read or written per
+// parameter), which makes the step run at memory bandwidth for large n and keeps a 2-D step
+// short.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 
-#include "lib/optimizers/blocks.hpp"
+#include "lib/optimizer.hpp"
 
 namespace descent {
 
@@ -69,32 +71,35 @@ class Adam {
   // One step at the rate α = lr that first shrinks θ by the factor `keep`: θ ← keep θ − ...
   // (AdamW's decoupled decay, keep = 1 − α λ; Adam's keep = 1 is exact, so both share this loop).
   void update(VecRef<T> x, CVecRef<T> g, T lr, T keep) {
-    ++t_;
+    // β^t as running products: std::pow would cost more than a whole 2-D step.
+    beta1_t_ *= c_.beta1;
+    beta2_t_ *= c_.beta2;
     const T b1 = T(c_.beta1), b2 = T(c_.beta2), eps = T(c_.eps);
     T step_size = lr, root_scale = 1;
     if (c_.bias_correction) {
-      step_size /= T(1 - std::pow(c_.beta1, t_));
-      root_scale = T(1 / std::sqrt(1 - std::pow(c_.beta2, t_)));
+      step_size /= T(1 - beta1_t_);
+      root_scale = T(1 / std::sqrt(1 - beta2_t_));
     }
-    for_blocks(x.size(), [&](Eigen::Index i, Eigen::Index len) {
-      auto theta = x.segment(i, len).array();
-      const auto gs = g.segment(i, len).array();
-      auto m = m_.segment(i, len).array();
-      auto v = v_.segment(i, len).array();
-      m = b1 * m + (1 - b1) * gs;
-      v = b2 * v + (1 - b2) * gs * gs;
-      if (!c_.amsgrad) {
-        theta = keep * theta - step_size * m / (exact_sqrt(v) * root_scale + eps);
-        return;
-      }
-      auto vmax = vmax_.segment(i, len).array();
-      vmax = vmax.max(v);
-      theta = keep * theta - step_size * m / (exact_sqrt(vmax) * root_scale + eps);
-    });
+    T* __restrict xp = x.data();
+    const T* __restrict gp = g.data();
+    T* __restrict mp = m_.data();
+    T* __restrict vp = v_.data();
+    T* __restrict wp = vmax_.data();
+    const Eigen::Index n = x.size();
+    const bool ams = c_.amsgrad;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const T mi = b1 * mp[i] + (1 - b1) * gp[i];
+      const T vi = b2 * vp[i] + (1 - b2) * gp[i] * gp[i];
+      mp[i] = mi;
+      vp[i] = vi;
+      T denom_v = vi;
+      if (ams) denom_v = wp[i] = std::max(wp[i], vi);
+      xp[i] = keep * xp[i] - step_size * mi / (std::sqrt(denom_v) * root_scale + eps);
+    }
   }
 
   void reset() {
-    t_ = 0;
+    beta1_t_ = beta2_t_ = 1;
     m_.setZero();
     v_.setZero();
     vmax_.setZero();
@@ -103,7 +108,7 @@ class Adam {
  private:
   Config c_;
   Vec<T> m_, v_, vmax_;
-  long t_ = 0;
+  double beta1_t_ = 1, beta2_t_ = 1;  // β1^t, β2^t
 };
 
 }  // namespace descent
