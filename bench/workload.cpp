@@ -1,0 +1,155 @@
+// descent_workload: runs one fixed, named workload, for scripts/instructions_gate.sh to count
+// its instructions under callgrind. Instruction counts do not depend on the machine's load, so
+// unlike timings they can gate CI without flaking.
+//
+//   descent_workload --list      every workload name, one per line
+//   descent_workload NAME        runs it; prints the name and a checksum of the result
+//
+// Only the workload itself is counted: set-up (problem instances, data files, allocation)
+// happens before CALLGRIND_START_INSTRUMENTATION, so run under
+// `valgrind --tool=callgrind --instr-atstart=no`. Outside valgrind the macros do nothing.
+#include <fmt/format.h>
+#include <unistd.h>
+#include <valgrind/callgrind.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "lib/experiment.hpp"
+#include "lib/optimizer_registry.hpp"
+#include "lib/sweep.hpp"
+#include "problems/registry.hpp"
+
+namespace descent {
+namespace {
+
+// What is counted: prepared outside the instrumented region, returns a checksum that keeps the
+// compiler from dropping the work and shows, when printed, that the workload did something.
+using Body = std::function<double()>;
+
+struct Workload {
+  std::string name;
+  std::function<Body()> prepare;
+};
+
+// Large enough that the step dominates the loop's overhead, small enough for callgrind (about
+// a second each); 4096 doubles per vector stay in L2, as in a small model's update.
+constexpr Index kStepDim = 4096;
+constexpr int kSteps = 200;
+
+Body prepare_step(const std::string& optimizer) {
+  auto opt = std::shared_ptr(make_optimizer<double>(parse_optimizer(optimizer), kStepDim));
+  auto x = std::make_shared<VecX>(VecX::LinSpaced(kStepDim, -1.0, 1.0));
+  auto g = std::make_shared<VecX>(x->array().sin().matrix());
+  return [opt, x, g] {
+    for (int k = 0; k < kSteps; ++k) opt->step(*x, *g);
+    return x->squaredNorm();
+  };
+}
+
+// Full-batch gradients at the start point, one spec per kind of problem: dense linear algebra,
+// a scalar chained function, a linear model on data, a neural network on data.
+const char* const kGradientSpecs[] = {"quadratic:dim=100,rotate=1", "rosenbrock:dim=100",
+                                      "logreg:data=breast_cancer", "mlp:data=digits"};
+constexpr int kGradients = 20;
+
+Body prepare_gradient(const std::string& spec) {
+  std::shared_ptr<const Problem> problem = make_problem(spec, 0);
+  auto x = std::make_shared<VecX>(problem->initial_point(0));
+  auto g = std::make_shared<VecX>(problem->dim());
+  return [problem, x, g] {
+    double sum = 0;
+    for (int k = 0; k < kGradients; ++k) sum += problem->loss_grad(*x, *g);
+    return sum + g->sum();
+  };
+}
+
+// A short sweep through the whole harness: expansion, the run loop, CSV, best.csv, meta.json.
+const char* const kSweep = R"(
+name = "workload"
+problems = ["quadratic:dim=20,cond=100,rotate=1", "rosenbrock"]
+seeds = 2
+budget = { iters = 1000 }
+target = { gap = 1e-8 }
+log = { points = 50 }
+[optimizers.sgd]
+lr = { logspace = [1e-3, 1e-2], n = 3 }
+[optimizers.adam]
+lr = { logspace = [1e-3, 1e-1], n = 3 }
+)";
+
+Body prepare_sweep() {
+  auto experiment = std::make_shared<Experiment>(parse_experiment(kSweep, "workload.toml"));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("descent_workload_" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  return [experiment, dir] {
+    SweepOptions o;
+    o.threads = 1;
+    o.out = dir;
+    o.quiet = true;
+    const SweepOutcome r = run_sweep(*experiment, o);
+    std::filesystem::remove_all(dir);
+    return double(r.ok);
+  };
+}
+
+bool problem_exists(const std::string& spec) {
+  const std::string name = spec.substr(0, spec.find(':'));
+  const auto& all = problem_registry();
+  return std::any_of(all.begin(), all.end(), [&](const auto& e) { return e.info.name == name; });
+}
+
+// Problems of the fixed list that are not registered (yet) are left out, not failed.
+std::vector<Workload> workloads() {
+  std::vector<Workload> all;
+  for (const auto& e : optimizer_registry()) {
+    const std::string name = e.info.name;
+    all.push_back({"step:" + name, [name] { return prepare_step(name); }});
+  }
+  for (const std::string spec : kGradientSpecs)
+    if (problem_exists(spec))
+      all.push_back({"gradient:" + spec, [spec] { return prepare_gradient(spec); }});
+  all.push_back({"sweep", prepare_sweep});
+  return all;
+}
+
+int run_workload(const std::string& name) {
+  const auto all = workloads();
+  const auto it =
+      std::find_if(all.begin(), all.end(), [&](const Workload& w) { return w.name == name; });
+  if (it == all.end())
+    throw UsageError(fmt::format("unknown workload '{}' (descent_workload --list)", name));
+  const Body body = it->prepare();
+  CALLGRIND_START_INSTRUMENTATION;
+  const double checksum = body();
+  CALLGRIND_STOP_INSTRUMENTATION;
+  fmt::print("{} {:.17g}\n", name, checksum);
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  if (argc != 2) throw UsageError("usage: descent_workload --list | NAME");
+  const std::string arg = argv[1];
+  if (arg != "--list") return run_workload(arg);
+  for (const auto& w : workloads()) fmt::print("{}\n", w.name);
+  return 0;
+}
+
+}  // namespace
+}  // namespace descent
+
+int main(int argc, char** argv) {
+  try {
+    return descent::main(argc, argv);
+  } catch (const descent::UsageError& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "error: internal: {}\n", e.what());
+    return 1;
+  }
+}
