@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   Action action;
   add_list_command(app, action);
   add_run_command(app, action);
+  add_gradcheck_command(app, action);
   add_sweep_command(app, action);
   add_merge_command(app, action);
 

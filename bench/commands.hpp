@@ -11,6 +11,7 @@ using Action = std::function<int()>;
 
 void add_list_command(CLI::App& app, Action& action);
 void add_run_command(CLI::App& app, Action& action);
+void add_gradcheck_command(CLI::App& app, Action& action);
 void add_sweep_command(CLI::App& app, Action& action);
 void add_merge_command(CLI::App& app, Action& action);
 

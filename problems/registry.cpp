@@ -4,8 +4,15 @@
 
 #include <algorithm>
 
+#include "problems/beale.hpp"
+#include "problems/logreg.hpp"
+#include "problems/mlp.hpp"
+#include "problems/noisy_quadratic.hpp"
 #include "problems/quadratic.hpp"
+#include "problems/rastrigin.hpp"
 #include "problems/rosenbrock.hpp"
+#include "problems/saddle.hpp"
+#include "problems/softmax.hpp"
 
 namespace descent {
 namespace {
@@ -21,20 +28,31 @@ ProblemEntry entry() {
 
 const ProblemEntry& find_problem(const Spec& s) {
   const auto& all = problem_registry();
-  auto it = std::find_if(all.begin(), all.end(), [&](const auto& e) { return e.info.name == s.name; });
+  auto it =
+      std::find_if(all.begin(), all.end(), [&](const auto& e) { return e.info.name == s.name; });
   if (it != all.end()) return *it;
   std::vector<std::string> names;
   for (const auto& e : all) names.push_back(e.info.name);
-  throw UsageError(fmt::format("problem spec '{}': unknown problem '{}' (known: {})", s.text, s.name,
-                               fmt::join(names, ", ")));
+  throw UsageError(fmt::format("problem spec '{}': unknown problem '{}' (known: {})", s.text,
+                               s.name, fmt::join(names, ", ")));
 }
 
 }  // namespace
 
 const std::vector<ProblemEntry>& problem_registry() {
   static const std::vector<ProblemEntry> all = {
+      // One line per problem.
+      // clang-format off
       entry<Quadratic>(),
+      entry<NoisyQuadratic>(),
       entry<Rosenbrock>(),
+      entry<Beale>(),
+      entry<Saddle>(),
+      entry<Rastrigin>(),
+      entry<LogReg>(),
+      entry<Softmax>(),
+      entry<Mlp>(),
+      // clang-format on
   };
   return all;
 }

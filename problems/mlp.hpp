@@ -1,0 +1,193 @@
+// Multilayer perceptron classifier, softmax cross-entropy, optional dropout.
+//
+//   a_0 = x,   a_l = φ(W_lᵀ a_{l−1} + b_l) ⊙ m_l  (hidden layers l = 1..L−1),
+//   z = W_Lᵀ a_{L−1} + b_L,   f = (1/n) Σ_i [log Σ_k e^{z_ik} − z_{i,y_i}] + (l2/2) Σ_l |W_l|²
+//
+// φ = relu | tanh | sigmoid; the biases are not decayed. Dropout (inverted): the entries of
+// m_l are 0 with probability p and 1/(1 − p) otherwise, drawn per sample and unit from the
+// run's noise stream, in the optimizer's gradient only (sample_loss_grad); loss_grad, the
+// logged loss and the test metrics use m = 1. Parameters: per layer an (in+1) × out
+// column-major matrix whose last row is the bias. Start point: weights N(0, σ²) drawn from the
+// instance seed, he σ² = 2/in, xavier σ² = 2/(in + out), normal σ = 0.01; biases 0. No f*
+// (non-convex). Data, split, standardization: problems/data.hpp.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "problems/data.hpp"
+#include "problems/registry.hpp"
+
+namespace descent {
+
+class Mlp final : public Classifier {
+ public:
+  static ProblemInfo info() {
+    std::vector<Key> keys = data_keys("digits");
+    keys.insert(
+        keys.begin() + 1,
+        {text_key("hidden", "64", "hidden widths, e.g. 64 or 64x32"),
+         choice_key("act", "relu", "hidden activation φ", {"relu", "tanh", "sigmoid"}),
+         choice_key("init", "he", "weight initialization", {"he", "xavier", "normal"}),
+         real_key("l2", "0", "L2 penalty on the weights (not the biases)", Range::nonnegative),
+         real_key("dropout", "0", "p: drop probability of hidden units in training",
+                  Range::unit_open)});
+    return {"mlp", "multilayer perceptron classifier (non-convex)",
+            "a_l = φ(W_lᵀ a_{l−1} + b_l) ⊙ dropout mask, softmax cross-entropy of the last layer "
+            "+ l2/2 Σ|W_l|²; start from init (instance seed); no f*",
+            std::move(keys)};
+  }
+
+  Mlp(const Params& p, std::uint64_t seed)
+      : Classifier(load_data(p, seed, 3), kChunk),
+        act_(p.text("act")),
+        l2_(p.real("l2")),
+        dropout_(p.real("dropout")) {
+    std::vector<Index> widths{features()};
+    std::stringstream in(p.text("hidden"));
+    for (std::string item; std::getline(in, item, 'x');) {
+      double w = 0;
+      if (!parse_double(item, w) || w < 1 || w > 1e5 || w != std::floor(w))
+        throw UsageError(
+            fmt::format("problem spec '{}': key 'hidden' must be widths like 64 or "
+                        "64x32 (got '{}')",
+                        p.canonical(), p.text("hidden")));
+      widths.push_back(Index(w));
+    }
+    widths.push_back(classes());
+    Index widest = 0;
+    for (std::size_t l = 0; l + 1 < widths.size(); ++l) {
+      layers_.push_back({widths[l], widths[l + 1], dim_});
+      dim_ += (widths[l] + 1) * widths[l + 1];
+      if (l + 2 < widths.size()) {  // hidden layer scratch
+        h_.emplace_back(kChunk, widths[l + 1]);
+        a_.emplace_back(dropout_ > 0 ? MatX(kChunk, widths[l + 1]) : MatX());
+        mask_.emplace_back(dropout_ > 0 ? MatX(kChunk, widths[l + 1]) : MatX());
+        widest = std::max(widest, widths[l + 1]);
+      }
+    }
+    z_.resize(kChunk, classes());
+    t_.resize(kChunk, widest);
+    m_.resize(kChunk);
+    s_.resize(kChunk);
+    Rng rng(derive_seed(seed, kStart));
+    x0_ = VecX::Zero(dim_);
+    for (const Layer& l : layers_) {
+      const std::string& init = p.text("init");
+      const double sd = init == "he"       ? std::sqrt(2.0 / double(l.in))
+                        : init == "xavier" ? std::sqrt(2.0 / double(l.in + l.out))
+                                           : 0.01;
+      auto w = Eigen::Map<MatX>(x0_.data() + l.offset, l.in + 1, l.out).topRows(l.in);
+      for (Index j = 0; j < l.out; ++j)
+        for (Index i = 0; i < l.in; ++i) w(i, j) = sd * rng.normal();
+    }
+  }
+
+  Index dim() const override { return dim_; }
+  VecX initial_point(std::uint64_t) const override { return x0_; }
+  double sample_loss_grad(VecIn x, std::span<const Index> batch, Rng& rng,
+                          VecOut g) const override {
+    return batch_loss(x, batch, g, dropout_ > 0 ? &rng : nullptr);
+  }
+
+ protected:
+  double chunk_loss(VecIn x, RowsIn X, LabelsIn y, double* g, Index* correct, Rng* rng,
+                    std::span<const double>) const override {
+    const Index b = X.rows(), hidden = Index(h_.size());
+    const bool drop = rng != nullptr;
+    // The input of layer l: the data, or the previous hidden layer's (masked) activation.
+    auto input = [&](Index l) -> Eigen::Ref<const MatX> {
+      return (drop ? a_ : h_)[std::size_t(l - 1)].topRows(b);
+    };
+    for (Index l = 0; l <= hidden; ++l) {
+      const Layer& L = layers_[std::size_t(l)];
+      const auto w = weights(x, L);
+      MatX& out = l < hidden ? h_[std::size_t(l)] : z_;
+      auto o = out.topRows(b);
+      if (l == 0)
+        o.noalias() = X * w.topRows(L.in);
+      else
+        o.noalias() = input(l) * w.topRows(L.in);
+      o.rowwise() += w.row(L.in);
+      if (l == hidden) break;
+      activate(o);
+      if (drop) {
+        auto m = mask_[std::size_t(l)].topRows(b);
+        const double keep = 1 / (1 - dropout_);
+        for (Index j = 0; j < L.out; ++j)
+          for (Index i = 0; i < b; ++i) m(i, j) = rng->uniform() < dropout_ ? 0.0 : keep;
+        a_[std::size_t(l)].topRows(b) = o.cwiseProduct(m);
+      }
+    }
+    const double sum = softmax_xent(z_.topRows(b), y, g != nullptr, correct, m_, s_);
+    if (!g) return sum;
+    MatX* delta = &z_;  // ∂(Σ loss)/∂(pre-activation) of layer l, rows 0..b
+    for (Index l = hidden; l >= 0; --l) {
+      const Layer& L = layers_[std::size_t(l)];
+      auto gw = Eigen::Map<MatX>(g + L.offset, L.in + 1, L.out);
+      const auto d = delta->topRows(b);
+      if (l == 0)
+        gw.topRows(L.in).noalias() += X.transpose() * d;
+      else
+        gw.topRows(L.in).noalias() += input(l).transpose() * d;
+      gw.row(L.in) += d.colwise().sum();
+      if (l == 0) break;
+      auto t = t_.topLeftCorner(b, L.in);
+      t.noalias() = d * weights(x, L).topRows(L.in).transpose();
+      auto h = h_[std::size_t(l - 1)].topRows(b);  // becomes the previous layer's delta
+      if (act_ == "relu")
+        h = (h.array() > 0).select(t.array(), 0.0).matrix();
+      else if (act_ == "tanh")
+        h = (t.array() * (1 - h.array().square())).matrix();
+      else
+        h = (t.array() * h.array() * (1 - h.array())).matrix();
+      if (drop) h.array() *= mask_[std::size_t(l - 1)].topRows(b).array();
+      delta = &h_[std::size_t(l - 1)];
+    }
+    return sum;
+  }
+
+  double penalty(VecIn x, double* g) const override {
+    double sum = 0;
+    for (const Layer& L : layers_) {
+      const auto w = weights(x, L).topRows(L.in);
+      sum += w.squaredNorm();
+      if (g) Eigen::Map<MatX>(g + L.offset, L.in + 1, L.out).topRows(L.in) += l2_ * w;
+    }
+    return 0.5 * l2_ * sum;
+  }
+
+ private:
+  static constexpr Index kChunk = 256;
+  struct Layer {
+    Index in, out, offset;
+  };
+
+  static Eigen::Map<const MatX> weights(VecIn x, const Layer& L) {
+    return {x.data() + L.offset, L.in + 1, L.out};
+  }
+  template <class O>
+  void activate(O& o) const {
+    if (act_ == "relu")
+      o = o.cwiseMax(0.0);
+    else if (act_ == "tanh")
+      o = (1 - 2 / ((2 * o.array()).exp() + 1)).matrix();  // vectorized
+    else
+      o = (1 / (1 + (-o.array()).exp())).matrix();
+  }
+
+  std::string act_;
+  double l2_, dropout_;
+  std::vector<Layer> layers_;
+  Index dim_ = 0;
+  VecX x0_;
+  // Per-chunk scratch (a Problem instance is not thread-safe): hidden activations φ(·), which
+  // the backward pass overwrites with its deltas; with dropout the masks and masked values.
+  mutable std::vector<MatX> h_, a_, mask_;
+  mutable MatX z_, t_;
+  mutable VecX m_, s_;
+};
+
+}  // namespace descent

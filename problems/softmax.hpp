@@ -1,0 +1,120 @@
+// Multinomial logistic (softmax) regression: mean cross-entropy plus an L2 penalty.
+//
+//   f(W, b) = (1/n) Σ_i [log Σ_k e^{z_ik} − z_{i,y_i}] + (l2/2)|W|²,   z_i = Wᵀx_i + b
+//   ∇_W f = (1/n) Xᵀ(P − Y) + l2 W,   ∇_b f = (1/n) (P − Y)ᵀ1   (the bias is not decayed)
+//   ∇²f: block (k, l) = (1/n) X̃ᵀ diag(p_k ⊙ (δ_kl − p_l)) X̃ + δ_kl l2 diag(1, ..., 1, 0)
+//
+// P the row-wise softmax of Z, Y the one-hot labels, X̃ = [X 1]. Parameters: K columns
+// (w_k, b_k), (d+1)·K in all. All K columns are kept, so f is constant along one shift of all
+// biases; the Hessian is singular in that direction. Start point: 0 (f = log K). f*: with
+// l2 > 0 and (d+1)·K ≤ 2000, minimized by Newton's method (full Hessian, the bias shift held
+// out) on the training part when the instance is built; otherwise unknown.
+#pragma once
+
+#include "problems/data.hpp"
+#include "problems/registry.hpp"
+
+namespace descent {
+
+class Softmax final : public Classifier {
+ public:
+  static constexpr Index kNewtonMaxDim = 2000;
+  static constexpr Index kChunk = 256;  // rows per chunk: products large enough for GEMM
+
+  static ProblemInfo info() {
+    std::vector<Key> keys = data_keys("digits");
+    keys.insert(keys.begin() + 1, real_key("l2", "1e-3",
+                                           "L2 penalty on the weights (not the "
+                                           "biases)",
+                                           Range::nonnegative));
+    return {"softmax", "multinomial logistic regression (convex; f* by Newton)",
+            "f(W, b) = mean_i [log Σ_k e^{z_ik} − z_{i,y_i}] + l2/2 |W|², z_i = Wᵀx_i + b; "
+            "start 0; f* by Newton when l2 > 0 and (d+1)K <= 2000",
+            std::move(keys)};
+  }
+
+  Softmax(const Params& p, std::uint64_t seed)
+      : Classifier(load_data(p, seed, 3), kChunk),
+        l2_(p.real("l2")),
+        z_(chunk_rows(), classes()),
+        m_(chunk_rows()),
+        s_(chunk_rows()) {
+    if (l2_ <= 0 || dim() > kNewtonMaxDim) return;
+    MatX flat = MatX::Zero(dim(), 1);  // the shift of all biases
+    for (int k = 0; k < classes(); ++k) flat((features() + 1) * k + features(), 0) = 1;
+    flat /= flat.norm();
+    minimizer_ = newton_minimize(*this, VecX::Zero(dim()), flat, 1e-10);
+    if (minimizer_) fstar_ = loss(*minimizer_);
+  }
+
+  Index dim() const override { return (features() + 1) * classes(); }
+  VecX initial_point(std::uint64_t) const override { return VecX::Zero(dim()); }
+  std::optional<double> optimum() const override { return fstar_; }
+  const std::optional<VecX>& minimizer() const { return minimizer_; }
+  bool has_hessian() const override { return true; }
+  void hessian(VecIn x, Eigen::Ref<MatX> h) const override {
+    const Dataset& t = data().train;
+    const Index d = features(), d1 = d + 1, K = classes();
+    MatX xt(chunk_rows(), d1), xw(chunk_rows(), d1);
+    h.setZero();
+    for (Index s = 0; s < t.rows(); s += chunk_rows()) {
+      const Index b = std::min(chunk_rows(), t.rows() - s);
+      auto z = z_.topRows(b);
+      logits(x, t.x.middleRows(s, b), z);
+      softmax_xent(z, t.y.segment(s, b), true, nullptr, m_, s_);  // z = P − Y
+      for (Index i = 0; i < b; ++i) z(i, t.y[s + i]) += 1;        // z = P
+      xt.topLeftCorner(b, d) = t.x.middleRows(s, b);
+      xt.col(d).head(b).setOnes();
+      for (Index k = 0; k < K; ++k) {
+        for (Index l = k; l < K; ++l) {
+          const auto w = z.col(k).array() * (double(k == l) - z.col(l).array());
+          xw.topRows(b) = xt.topRows(b).array().colwise() * w;
+          h.block(k * d1, l * d1, d1, d1).noalias() += xt.topRows(b).transpose() * xw.topRows(b);
+        }
+      }
+    }
+    for (Index k = 0; k < K; ++k)
+      for (Index l = k + 1; l < K; ++l)
+        h.block(l * d1, k * d1, d1, d1) = h.block(k * d1, l * d1, d1, d1).transpose();
+    h /= double(t.rows());
+    for (Index k = 0; k < K; ++k) h.diagonal().segment(k * d1, d).array() += l2_;
+  }
+
+ protected:
+  double chunk_loss(VecIn x, RowsIn X, LabelsIn y, double* g, Index* correct, Rng*,
+                    std::span<const double>) const override {
+    const Index b = X.rows(), d = X.cols();
+    auto z = z_.topRows(b);
+    logits(x, X, z);
+    const double sum = softmax_xent(z, y, g != nullptr, correct, m_, s_);
+    if (g) {
+      Eigen::Map<MatX> gw(g, d + 1, classes());
+      gw.topRows(d).noalias() += X.transpose() * z;
+      gw.row(d) += z.colwise().sum();
+    }
+    return sum;
+  }
+  double penalty(VecIn x, double* g) const override {
+    const Index d = features();
+    Eigen::Map<const MatX> w(x.data(), d + 1, classes());
+    if (g) Eigen::Map<MatX>(g, d + 1, classes()).topRows(d) += l2_ * w.topRows(d);
+    return 0.5 * l2_ * w.topRows(d).squaredNorm();
+  }
+
+ private:
+  template <class Z>
+  void logits(VecIn x, RowsIn X, Z& z) const {
+    const Index d = X.cols();
+    Eigen::Map<const MatX> w(x.data(), d + 1, classes());
+    z.noalias() = X * w.topRows(d);
+    z.rowwise() += w.row(d);
+  }
+
+  double l2_;
+  mutable MatX z_;  // per-chunk scratch: a Problem instance is not thread-safe
+  mutable VecX m_, s_;
+  std::optional<VecX> minimizer_;
+  std::optional<double> fstar_;
+};
+
+}  // namespace descent
