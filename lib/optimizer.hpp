@@ -59,6 +59,10 @@ class Optimizer {
   virtual void step(VecRef<T> x, CVecRef<T> g, T lr_scale) = 0;
   void step(VecRef<T> x, CVecRef<T> g) { step(x, g, T(1)); }
   virtual void reset() = 0;
+  // Line-search and second-order methods take an Oracle (lib/oracle.hpp) from the run loop
+  // before their first step; first-order methods need none.
+  virtual bool uses_oracle() const { return false; }
+  virtual void set_oracle(class Oracle* /*oracle*/) {}
 };
 
 // Keys shared by every optimizer: gradient clipping and torch's coupled L2 decay.

@@ -8,6 +8,8 @@
 #include <limits>
 #include <numeric>
 
+#include "lib/oracle.hpp"
+
 namespace descent {
 
 const char* to_string(Status s) {
@@ -100,6 +102,48 @@ struct Clock {
 
 namespace {
 
+// The oracle of one run: evaluations on the step's batch, counted into the summary, and the
+// last one remembered so that the run loop does not pay again for a point a line search has
+// already evaluated.
+class RunOracle final : public Oracle {
+ public:
+  RunOracle(const Problem& p, Summary& s, Rng& noise) : p_(p), s_(s), noise_(noise) {}
+
+  void begin_step(double f, std::span<const Index> batch, bool stochastic) {
+    f_ = f;
+    batch_ = batch;
+    stochastic_ = stochastic;
+  }
+  double loss_grad(VecIn x, VecOut g) override {
+    ++s_.grad_evals;
+    const double f = stochastic_ ? p_.sample_loss_grad(x, batch_, noise_, g) : p_.loss_grad(x, g);
+    if (!stochastic_) last_x_ = x, last_g_ = g, last_f_ = f, remembered_ = true;
+    return f;
+  }
+  double current_loss() const override { return f_; }
+  bool has_hessian() const override { return p_.has_hessian(); }
+  void hessian(VecIn x, Eigen::Ref<MatX> h) override {
+    ++s_.hess_evals;
+    p_.hessian(x, h);
+  }
+  // The full loss and gradient at x if the last evaluation was there.
+  bool recall(VecIn x, VecOut g, double& f) const {
+    if (!remembered_ || last_x_ != x) return false;
+    g = last_g_;
+    f = last_f_;
+    return true;
+  }
+
+ private:
+  const Problem& p_;
+  Summary& s_;
+  Rng& noise_;
+  double f_ = 0, last_f_ = 0;
+  std::span<const Index> batch_;
+  bool stochastic_ = false, remembered_ = false;
+  VecX last_x_, last_g_;
+};
+
 // One run in progress: the loop of run() with its bookkeeping split into short steps.
 class Runner {
  public:
@@ -119,7 +163,8 @@ class Runner {
         batches_(n_, plan_.batch, derive_seed(settings.seed, kBatches)),
         noise_(derive_seed(settings.seed, kNoise)),
         log_(settings.log, plan_.steps),
-        fstar_(problem.optimum().value_or(0.0)) {}
+        fstar_(problem.optimum().value_or(0.0)),
+        oracle_(problem, s_, noise_) {}
 
   RunResult run() {
     r_.x = set_.x0 ? *set_.x0 : p_.initial_point(derive_seed(set_.seed, kStart));
@@ -127,11 +172,11 @@ class Runner {
       throw UsageError(fmt::format("start point has {} coordinates, problem '{}' has {}",
                                    r_.x.size(), p_.spec(), p_.dim()));
     opt_.reset();
+    if (opt_.uses_oracle()) opt_.set_oracle(&oracle_);
     s_.best_loss = std::numeric_limits<double>::infinity();
     clock_ = Clock{};
     for (Index k = 0;; ++k) {
       if (!visit(k)) break;
-      ++s_.grad_evals;
       opt_.step(r_.x, g_, constant_rate_ ? 1.0 : schedule_(long(k), long(epoch_index(k))));
     }
     s_.epochs = epoch(s_.iters);
@@ -157,20 +202,26 @@ class Runner {
     const bool last = k == plan_.steps || out_of_budget(k);
     // A deterministic gradient brings the loss at x_k with it, so logging costs nothing
     // extra; a stochastic one needs a separate full evaluation at logging points.
+    double loss = 0;
+    bool fresh = true;  // a new gradient evaluation, not one the oracle already made
     if (!stochastic_ || logging || last) {
-      const double loss = p_.loss_grad(r_.x, measured());
+      fresh = !oracle_.recall(r_.x, measured(), loss);
+      if (fresh) loss = p_.loss_grad(r_.x, measured());
       observe(k, loss, logging || last);
     }
     if (last || s_.status != Status::ok) return false;
+    std::span<const Index> batch;
     if (stochastic_) {
-      const double batch_loss =
-          p_.sample_loss_grad(r_.x, batches_.batch(k, plan_.steps_per_epoch), noise_, g_);
-      if (!std::isfinite(batch_loss)) {
+      batch = batches_.batch(k, plan_.steps_per_epoch);
+      loss = p_.sample_loss_grad(r_.x, batch, noise_, g_);
+      if (!std::isfinite(loss)) {
         s_.status = Status::diverged;
         observe(k, p_.loss_grad(r_.x, measured()), true);
         return false;
       }
     }
+    s_.grad_evals += fresh || stochastic_;
+    oracle_.begin_step(loss, batch, stochastic_);
     return true;
   }
 
@@ -242,6 +293,7 @@ class Runner {
   Summary s_;
   RunResult r_;
   Clock clock_;
+  RunOracle oracle_;
 };
 
 }  // namespace

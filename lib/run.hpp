@@ -69,7 +69,8 @@ struct Summary {
   Status status = Status::ok;
   Index iters = 0;
   double epochs = 0;
-  Index grad_evals = 0;
+  Index grad_evals = 0;  // gradient evaluations spent by the optimizer (line searches included)
+  Index hess_evals = 0;
   double final_loss = 0;
   double best_loss = 0;
   double time_s = 0;
