@@ -383,7 +383,7 @@ Split load_data(const Params& p, std::uint64_t instance_seed, int default_classe
 
 Classifier::Classifier(Split data, Index chunk)
     : data_(std::move(data)),
-      chunk_(chunk > 0 ? chunk : linear_chunk_rows(data_.train.features())),
+      chunk_(chunk > 0 ? chunk : linear_chunk_rows(data_.train.features(), data_.train.rows())),
       gather_x_(chunk_, data_.train.features()),
       gather_y_(chunk_) {}
 
@@ -477,8 +477,11 @@ void log1p_unit(const double* __restrict e, double* __restrict out, Index n) {
   }
 }
 
-Index linear_chunk_rows(Index features) {
-  return std::clamp<Index>(1600 / std::max<Index>(features, 1) / 8 * 8, 8, 1024);
+Index linear_chunk_rows(Index features, Index rows) {
+  features = std::max<Index>(features, 1);
+  if (rows * features * Index(sizeof(double)) <= (Index(1) << 19))
+    return std::clamp<Index>((rows + 7) / 8 * 8, 8, 1024);
+  return std::clamp<Index>(1600 / features / 8 * 8, 8, 1024);
 }
 
 std::optional<VecX> newton_minimize(const Problem& p, VecX x, const MatX& flat, double tol) {

@@ -89,7 +89,7 @@ class Classifier : public Problem {
 
  protected:
   // `chunk`: rows per evaluation chunk (the scratch buffers hold this many); 0: as suits a
-  // memory-bound linear model, linear_chunk_rows(d).
+  // memory-bound linear model, linear_chunk_rows(d, n).
   Classifier(Split data, Index chunk);
   // The summed loss over the rows of X; with g non-null adds the summed gradient into g[0..dim);
   // with correct non-null adds the number of correctly predicted rows; rng non-null marks a
@@ -130,10 +130,12 @@ double softmax_xent(Eigen::Ref<MatX> z, LabelsIn y, bool grad, Index* correct, V
 // series (relative error ≤ 3 ulp); unlike std::log1p the loop vectorizes.
 void log1p_unit(const double* e, double* out, Index n);
 
-// Rows per evaluation chunk for a linear model on `features` inputs: about 12 KiB and a
-// multiple of 8 rows, so that a chunk read by the dot products is still in the L1 cache for
-// the gradient product and the per-row vector operations need no scalar remainder.
-Index linear_chunk_rows(Index features);
+// Rows per evaluation chunk for a linear model on `features` inputs and `rows` samples. Data
+// that streams from memory (more than 512 KiB): about 12 KiB and a multiple of 8 rows, so that
+// a chunk read by the dot products is still in the L1 cache for the gradient product and the
+// per-row vector operations need no scalar remainder. Data that stays in cache: all of it in
+// one chunk of at most 1024 rows, for the fewest calls.
+Index linear_chunk_rows(Index features, Index rows);
 
 // Damped Newton's method on a convex problem with a Hessian, from x, until the gradient norm
 // is at most `tol`. `flat`: directions along which the loss is exactly constant (for softmax,
