@@ -45,19 +45,20 @@ void print_keys(const std::vector<Key>& keys, bool verbose) {
 
 int run_list(const ListArgs& a) {
   if (a.what == "optimizers") {
-    for (const auto& e : optimizer_registry()) {
-      fmt::print("{:<10} {}\n", e.info.name, e.info.summary);
-      fmt::print("    update: {}\n    ref: {}\n", e.info.equations, e.info.reference);
-      print_keys(e.keys, a.verbose);
-    }
+    for (const auto* all : {&optimizer_registry(), &oracle_optimizer_registry()})
+      for (const auto& e : *all) {
+        fmt::print("{:<16} {}\n", e.info.name, e.info.summary);
+        fmt::print("    update: {}\n    ref: {}\n", e.info.equations, e.info.reference);
+        print_keys(e.keys, a.verbose);
+      }
   } else if (a.what == "problems") {
     for (const auto& e : problem_registry()) {
-      fmt::print("{:<10} {}\n    {}\n", e.info.name, e.info.summary, e.info.definition);
+      fmt::print("{:<16} {}\n    {}\n", e.info.name, e.info.summary, e.info.definition);
       print_keys(e.info.keys, a.verbose);
     }
   } else {
     for (const auto& s : schedule_registry()) {
-      fmt::print("{:<10} multiplier {}\n", s.name, s.summary);
+      fmt::print("{:<16} multiplier {}\n", s.name, s.summary);
       print_keys(s.keys, a.verbose);
     }
   }

@@ -14,7 +14,7 @@ namespace {
 
 struct SweepArgs {
   std::string file, out, shard;
-  int threads = 0;
+  int threads = 0, seeds = 0;
   bool resume = false, dry_run = false, quiet = false;
 };
 
@@ -32,7 +32,8 @@ extern "C" void on_interrupt(int) { request_stop(); }
 int run_sweep_command(const SweepArgs& a) {
   SweepOptions o;
   if (!a.shard.empty()) std::tie(o.shard, o.shards) = parse_shard(a.shard);
-  const Experiment e = load_experiment(a.file);
+  Experiment e = load_experiment(a.file);
+  if (a.seeds > 0) e.seeds = a.seeds;
   o.threads = a.threads;
   o.out = a.out;
   o.resume = a.resume;
@@ -69,6 +70,8 @@ void add_sweep_command(CLI::App& app, Action& action) {
   cmd->add_option("--threads", a->threads, "Runs in parallel (default: all cores)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--out", a->out, "Output directory (default: results/<name>)");
+  cmd->add_option("--seeds", a->seeds, "Override the file's number of repetitions")
+      ->check(CLI::PositiveNumber);
   cmd->add_flag("--resume", a->resume, "Continue an interrupted sweep, skipping finished runs");
   cmd->add_option("--shard", a->shard, "Run only slice I of N (I/N), for several machines");
   cmd->add_flag("--dry-run", a->dry_run, "List the runs without running them");

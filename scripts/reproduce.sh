@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Reproduces every committed result: each experiment of bench/experiments/ (sweep, table and
+# figures), the trajectory pictures, and the README's tables.
+#
+#   scripts/reproduce.sh           all of it into results/ (a few minutes on 2 cores)
+#   scripts/reproduce.sh --quick   one seed per configuration, tables only, into results/quick/
+#   scripts/reproduce.sh --check   the quick run into a scratch folder, compared with the
+#                                  committed results/quick/tables (the convergence gate)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-full}
+case "$mode" in full | --quick | --check) ;; *)
+  echo "error: unknown option '$mode' (use --quick or --check)" >&2
+  exit 2
+  ;;
+esac
+scripts/setup.sh
+scripts/build.sh >/dev/null
+py=/usr/bin/python3
+experiments=(default conditioning valleys saddles batch-size mlp-moons mlp-digits schedules)
+
+out=results
+sweep_args=(--quiet)
+if [[ $mode != full ]]; then
+  out=results/quick
+  sweep_args+=(--seeds 1)
+fi
+[[ $mode == --check ]] && out=$(mktemp -d)
+
+for e in "${experiments[@]}"; do
+  build/descent sweep "bench/experiments/$e.toml" --out "$out/$e" "${sweep_args[@]}"
+  if [[ $mode == full ]]; then
+    $py scripts/tables.py "$out/$e" --out "$out/tables/$e.md" --readme README.md --marker "$e" >/dev/null
+  else
+    $py scripts/tables.py "$out/$e" --out "$out/tables/$e.md" >/dev/null
+  fi
+done
+
+if [[ $mode == --check ]]; then
+  status=0
+  for e in "${experiments[@]}"; do
+    if ! diff -u "results/quick/tables/$e.md" "$out/tables/$e.md"; then
+      echo "error: convergence table '$e' differs from results/quick/tables/$e.md" >&2
+      status=1
+    fi
+  done
+  rm -rf "$out"
+  [[ $status == 0 ]] && echo "convergence gate: ${#experiments[@]} tables reproduced exactly"
+  exit $status
+fi
+[[ $mode != full ]] && exit 0
+
+figures=results/figures
+mkdir -p "$figures"
+for e in "${experiments[@]}"; do
+  case "$e" in
+    batch-size | mlp-* | schedules) x=epoch ;;
+    *) x=iter ;;
+  esac
+  y=gap
+  [[ $e == mlp-* ]] && y=test_acc
+  $py scripts/plot_convergence.py "$out/$e" --x "$x" --y "$y" --out "$figures" >/dev/null
+  [[ $e == batch-size ]] && $py scripts/plot_convergence.py "$out/$e" --x time_s --out "$figures" >/dev/null
+  case "$e" in
+    mlp-moons) ;;  # one fixed rate: no sensitivity to show
+    *) $py scripts/plot_sensitivity.py "$out/$e" --out "$figures" >/dev/null ;;
+  esac
+done
+for e in conditioning valleys; do
+  $py scripts/plot_profiles.py "$out/$e" --out "$figures" >/dev/null
+done
+
+# The classic picture: optimizers racing over the contour lines, each at a rate that suits it.
+traces=$(mktemp -d)
+race() {  # problem iters optimizer-spec...
+  local problem=$1 iters=$2 files=() labels=()
+  shift 2
+  for spec in "$@"; do
+    local name=${spec%%:*}
+    build/descent run --problem "$problem" --optimizer "$spec" --iters "$iters" --trace-x \
+      --trace "$traces/$problem-$name.csv" >/dev/null
+    files+=("$traces/$problem-$name.csv")
+    labels+=("$spec")
+  done
+  $py scripts/plot_trajectories.py "${files[@]}" --problem "$problem" --labels "${labels[@]}" \
+    --out "$figures/trajectories_$problem" >/dev/null
+}
+race rosenbrock 2000 sgd:lr=1e-3 momentum:lr=1e-3 nesterov:lr=1e-3 adagrad:lr=0.5 rmsprop:lr=1e-2 adam:lr=5e-2
+race beale 2000 sgd:lr=1e-2 momentum:lr=1e-2 nesterov:lr=1e-2 adagrad:lr=0.5 rmsprop:lr=1e-2 adam:lr=5e-2
+race saddle 300 sgd:lr=5e-2 momentum:lr=5e-2 nesterov:lr=5e-2 adagrad:lr=0.1 rmsprop:lr=1e-2 adam:lr=5e-2
+rm -rf "$traces"
+echo "reproduced: results/<experiment>/, results/tables/, results/figures/ and the README tables"
