@@ -10,13 +10,13 @@
 // changes only the step taken. Defaults are torch's (ρ = 0.9, ε = 1e-6); the paper used
 // ρ = 0.95, Keras uses η = 1e-3, ρ = 0.95, ε = 1e-7.
 //
-// One pass in cache-sized blocks (lib/optimizers/blocks.hpp): reads x, g, E[g²], E[Δθ²]; writes x,
-// E[g²], E[Δθ²] (7 words per parameter).
+// The update is one fused, vectorized loop: reads x, g, E[g²], E[Δθ²]; writes x, E[g²], E[Δθ²]
+// (7 words per parameter).
 #pragma once
 
 #include <cmath>
 
-#include "lib/optimizers/blocks.hpp"
+#include "lib/optimizer.hpp"
 
 namespace descent {
 
@@ -50,17 +50,19 @@ class Adadelta {
 
   void step(VecRef<T> x, CVecRef<T> g, T lr_scale) {
     const T rho = T(c_.rho), eps = T(c_.eps), lr = T(c_.lr) * lr_scale;
-    for_blocks(x.size(), [&](Eigen::Index i, Eigen::Index len) {
-      auto theta = x.segment(i, len).array();
-      const auto gs = g.segment(i, len).array();
-      auto square_avg = square_avg_.segment(i, len).array();
-      auto delta_avg = delta_avg_.segment(i, len).array();
-      square_avg = rho * square_avg + (1 - rho) * gs * gs;
-      Block<T> delta(len);  // −Δθ_t, on the stack
-      delta = exact_sqrt(delta_avg + eps) / exact_sqrt(square_avg + eps) * gs;
-      delta_avg = rho * delta_avg + (1 - rho) * delta * delta;
-      theta -= lr * delta;
-    });
+    T* __restrict xp = x.data();
+    const T* __restrict gp = g.data();
+    T* __restrict sq = square_avg_.data();
+    T* __restrict da = delta_avg_.data();
+    const Eigen::Index n = x.size();
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const T gi = gp[i];
+      const T sqi = rho * sq[i] + (1 - rho) * gi * gi;
+      sq[i] = sqi;
+      const T delta = std::sqrt(da[i] + eps) / std::sqrt(sqi + eps) * gi;  // −Δθ_t
+      da[i] = rho * da[i] + (1 - rho) * delta * delta;
+      xp[i] -= lr * delta;
+    }
   }
 
   void reset() {

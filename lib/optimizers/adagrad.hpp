@@ -9,13 +9,12 @@
 // Keras and optax start from G_0 = 0.1 (torch: 0); set initial_accumulator to match them. The
 // schedule's factor multiplies η_t, as a changed torch group lr does.
 //
-// One pass in cache-sized blocks (lib/optimizers/blocks.hpp): reads x, g, G; writes x, G (5 words
-// per parameter).
+// The update is one fused, vectorized loop: reads x, g, G; writes x, G (5 words per parameter).
 #pragma once
 
 #include <cmath>
 
-#include "lib/optimizers/blocks.hpp"
+#include "lib/optimizer.hpp"
 
 namespace descent {
 
@@ -55,13 +54,16 @@ class Adagrad {
     ++t_;
     const T clr = T(c_.lr) * lr_scale / T(1 + double(t_ - 1) * c_.lr_decay);
     const T eps = T(c_.eps);
-    for_blocks(x.size(), [&](Eigen::Index i, Eigen::Index len) {
-      auto theta = x.segment(i, len).array();
-      const auto gs = g.segment(i, len).array();
-      auto sum = sum_.segment(i, len).array();
-      sum += gs * gs;
-      theta -= clr * gs / (exact_sqrt(sum) + eps);
-    });
+    T* __restrict xp = x.data();
+    const T* __restrict gp = g.data();
+    T* __restrict sp = sum_.data();
+    const Eigen::Index n = x.size();
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const T gi = gp[i];
+      const T si = sp[i] + gi * gi;
+      sp[i] = si;
+      xp[i] -= clr * gi / (std::sqrt(si) + eps);
+    }
   }
 
   void reset() {

@@ -12,13 +12,13 @@
 // this form with μ_t = β1 and Π μ_i replaced by β1^t, which no ψ reproduces. The schedule's factor
 // scales α of the current step; the product Π μ_i does not depend on the rate.
 //
-// One pass in cache-sized blocks (lib/optimizers/blocks.hpp): reads x, g, m, v; writes x, m, v (7
-// words per parameter).
+// The update is one fused, vectorized loop: reads x, g, m, v; writes x, m, v (7 words per
+// parameter).
 #pragma once
 
 #include <cmath>
 
-#include "lib/optimizers/blocks.hpp"
+#include "lib/optimizer.hpp"
 
 namespace descent {
 
@@ -67,15 +67,19 @@ class Nadam {
     const T cm = T(lr * mu_next / (1 - mu_product_ * mu_next));
     const T root_scale = T(1 / std::sqrt(1 - std::pow(c_.beta2, t_)));
     const T tb1 = T(c_.beta1), b2 = T(c_.beta2), eps = T(c_.eps);
-    for_blocks(x.size(), [&](Eigen::Index i, Eigen::Index len) {
-      auto theta = x.segment(i, len).array();
-      const auto gs = g.segment(i, len).array();
-      auto m = m_.segment(i, len).array();
-      auto v = v_.segment(i, len).array();
-      m = tb1 * m + (1 - tb1) * gs;
-      v = b2 * v + (1 - b2) * gs * gs;
-      theta -= (cg * gs + cm * m) / (exact_sqrt(v) * root_scale + eps);
-    });
+    T* __restrict xp = x.data();
+    const T* __restrict gp = g.data();
+    T* __restrict mp = m_.data();
+    T* __restrict vp = v_.data();
+    const Eigen::Index n = x.size();
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const T gi = gp[i];
+      const T mi = tb1 * mp[i] + (1 - tb1) * gi;
+      const T vi = b2 * vp[i] + (1 - b2) * gi * gi;
+      mp[i] = mi;
+      vp[i] = vi;
+      xp[i] -= (cg * gi + cm * mi) / (std::sqrt(vi) * root_scale + eps);
+    }
   }
 
   void reset() {

@@ -12,13 +12,14 @@
 // With momentum, torch keeps η outside the buffer (b sums g / (√v̂ + ε), like classic momentum);
 // TF and Keras accumulate η g / √(v̂ + ε) in it, which differs once the rate changes.
 //
-// One pass in cache-sized blocks (lib/optimizers/blocks.hpp): reads x, g, v; writes x, v (5 words
-// per parameter); momentum adds b and centered adds ḡ (2 words each).
+// The update is one fused, vectorized loop, instantiated per (centered, momentum) so that the
+// loop has no branch: reads x, g, v; writes x, v (5 words per parameter); momentum adds b and
+// centered adds ḡ (2 words each).
 #pragma once
 
 #include <cmath>
 
-#include "lib/optimizers/blocks.hpp"
+#include "lib/optimizer.hpp"
 
 namespace descent {
 
@@ -79,28 +80,31 @@ class Rmsprop {
   template <bool kCentered, bool kMomentum>
   void update(VecRef<T> x, CVecRef<T> g, T lr) {
     const T alpha = T(c_.alpha), eps = T(c_.eps), mu = T(c_.momentum);
-    for_blocks(x.size(), [&](Eigen::Index i, Eigen::Index len) {
-      auto theta = x.segment(i, len).array();
-      const auto gs = g.segment(i, len).array();
-      auto v = v_.segment(i, len).array();
-      v = alpha * v + (1 - alpha) * gs * gs;
-      const Block<T> root = [&] {  // √v̂_t
-        if constexpr (kCentered) {
-          auto mean = mean_.segment(i, len).array();
-          mean = alpha * mean + (1 - alpha) * gs;
-          return exact_sqrt(v - mean * mean);
-        } else {
-          return exact_sqrt(v);
-        }
-      }();
-      if constexpr (kMomentum) {
-        auto b = buf_.segment(i, len).array();
-        b = mu * b + gs / (root + eps);
-        theta -= lr * b;
-      } else {
-        theta -= lr * gs / (root + eps);
+    T* __restrict xp = x.data();
+    const T* __restrict gp = g.data();
+    T* __restrict vp = v_.data();
+    T* __restrict mp = mean_.data();
+    T* __restrict bp = buf_.data();
+    const Eigen::Index n = x.size();
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const T gi = gp[i];
+      const T vi = alpha * vp[i] + (1 - alpha) * gi * gi;
+      vp[i] = vi;
+      T vhat = vi;  // v̂_t
+      if constexpr (kCentered) {
+        const T mi = alpha * mp[i] + (1 - alpha) * gi;
+        mp[i] = mi;
+        vhat = vi - mi * mi;
       }
-    });
+      const T root = std::sqrt(vhat);
+      if constexpr (kMomentum) {
+        const T bi = mu * bp[i] + gi / (root + eps);
+        bp[i] = bi;
+        xp[i] -= lr * bi;
+      } else {
+        xp[i] -= lr * gi / (root + eps);
+      }
+    }
   }
 
   Config c_;
