@@ -10,31 +10,13 @@
 #include <string>
 
 #include "lib/csv.hpp"
+#include "tests/cli_runner.hpp"
+
+using descent::testing::Outcome;
+using descent::testing::run_descent;
+using descent::testing::slurp;
 
 namespace {
-
-struct Outcome {
-  int status;
-  std::string out, err;
-};
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-Outcome run_descent(const std::string& args) {
-  // Unique names: ctest runs test cases in parallel processes.
-  const auto dir = std::filesystem::temp_directory_path();
-  const std::string tag = std::to_string(::getpid());
-  const auto out = dir / ("descent_cli_out_" + tag), err = dir / ("descent_cli_err_" + tag);
-  const std::string cmd =
-      std::string(DESCENT_EXE) + " " + args + " >" + out.string() + " 2>" + err.string();
-  const int raw = std::system(cmd.c_str());
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
-}
 
 // A usage error: status 2 and exactly one line on stderr that starts with "error:".
 void check_usage_error(const std::string& args, const std::string& mentions) {
@@ -123,7 +105,8 @@ TEST_CASE("a failing run leaves no trace file behind", "[cli]") {
 
 TEST_CASE("Ctrl-C stops a sweep after the runs in flight; resume finishes it", "[cli]") {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / ("descent_cli_sigint_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("descent_cli_sigint_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::ofstream(dir / "e.toml") << "name = \"sigint\"\nproblems = [\"rosenbrock\"]\nseeds = 24\n"
@@ -131,16 +114,17 @@ TEST_CASE("Ctrl-C stops a sweep after the runs in flight; resume finishes it", "
                                    "[optimizers.adam]\nlr = 1e-3\n";
   const std::string sweep = std::string(DESCENT_EXE) + " sweep " + (dir / "e.toml").string() +
                             " --threads 1 --quiet --out " + (dir / "out").string();
-  const std::string script = sweep + " 2>/dev/null & pid=$!; sleep 0.5; kill -INT $pid; wait $pid; echo $? > " +
-                             (dir / "status").string();
+  const std::string script =
+      sweep + " 2>/dev/null & pid=$!; sleep 0.5; kill -INT $pid; wait $pid; echo $? > " +
+      (dir / "status").string();
   REQUIRE(std::system(script.c_str()) == 0);
-  CHECK(slurp(dir / "status") == "130\n");
+  CHECK(slurp((dir / "status").string()) == "130\n");
   CHECK_FALSE(fs::exists(dir / "out" / "runs.csv"));
   const auto partial = descent::read_csv(dir / "out" / "runs.partial.csv");
   CHECK(partial.rows.size() >= 1);
   CHECK(partial.rows.size() < 24);
-  const Outcome again = run_descent("sweep " + (dir / "e.toml").string() + " --threads 2 --resume --out " +
-                                    (dir / "out").string());
+  const Outcome again = run_descent("sweep " + (dir / "e.toml").string() +
+                                    " --threads 2 --resume --out " + (dir / "out").string());
   CHECK(again.status == 0);
   CHECK_THAT(again.err, Catch::Contains("resumed"));
   CHECK(descent::read_csv(dir / "out" / "runs.csv").rows.size() == 24);
@@ -149,7 +133,8 @@ TEST_CASE("Ctrl-C stops a sweep after the runs in flight; resume finishes it", "
 
 TEST_CASE("sweep errors are one line and exit status 2", "[cli]") {
   namespace fs = std::filesystem;
-  const fs::path file = fs::temp_directory_path() / ("descent_cli_bad_" + std::to_string(::getpid()) + ".toml");
+  const fs::path file =
+      fs::temp_directory_path() / ("descent_cli_bad_" + std::to_string(::getpid()) + ".toml");
   std::ofstream(file) << "name = \"bad\"\nproblems = [\"quadratic\"]\nbudget = { iters = 10 }\n"
                          "[optimizers.adam]\nlr = -1\n";
   check_usage_error("sweep " + file.string(), file.string() + ":5");

@@ -10,31 +10,10 @@
 #include <sstream>
 #include <string>
 
-namespace {
+#include "tests/cli_runner.hpp"
 
-struct Outcome {
-  int status;
-  std::string out, err;
-};
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-Outcome run_descent(const std::string& args) {
-  const auto dir = std::filesystem::temp_directory_path();
-  const std::string tag = std::to_string(::getpid());
-  const auto out = dir / ("descent_gc_out_" + tag), err = dir / ("descent_gc_err_" + tag);
-  const std::string cmd =
-      std::string(DESCENT_EXE) + " " + args + " >" + out.string() + " 2>" + err.string();
-  const int raw = std::system(cmd.c_str());
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
-}
-
-}  // namespace
+using descent::testing::Outcome;
+using descent::testing::run_descent;
 
 TEST_CASE("descent gradcheck passes on rosenbrock and reports the errors", "[cli][gradcheck]") {
   const Outcome o = run_descent("gradcheck --problem rosenbrock");
