@@ -9,9 +9,12 @@
 #include "lib/optimizers/adam.hpp"
 #include "lib/optimizers/adamax.hpp"
 #include "lib/optimizers/adamw.hpp"
+#include "lib/optimizers/cg.hpp"
+#include "lib/optimizers/lbfgs.hpp"
 #include "lib/optimizers/momentum.hpp"
 #include "lib/optimizers/nadam.hpp"
 #include "lib/optimizers/nesterov.hpp"
+#include "lib/optimizers/newton.hpp"
 #include "lib/optimizers/rmsprop.hpp"
 #include "lib/optimizers/sgd.hpp"
 
@@ -42,6 +45,23 @@ OptimizerEntry entry() {
   return e;
 }
 
+// Line-search and second-order methods: concrete Optimizer<double> classes with an oracle. They
+// take no `clip` or `weight_decay`, which would make the gradient disagree with the loss that
+// their line searches compare.
+template <class O>
+OptimizerEntry entry_double() {
+  OptimizerEntry e{O::info(), {}, {}, {}};
+  e.keys = e.info.keys;
+  e.make_double = [](const Params& p, Eigen::Index n) -> std::unique_ptr<Optimizer<double>> {
+    return std::make_unique<O>(typename O::Config(p), n);
+  };
+  e.make_float = [name = e.info.name](const Params&,
+                                      Eigen::Index) -> std::unique_ptr<Optimizer<float>> {
+    throw UsageError(fmt::format("optimizer '{}' works in double precision only", name));
+  };
+  return e;
+}
+
 }  // namespace
 
 const std::vector<OptimizerEntry>& optimizer_registry() {
@@ -63,13 +83,26 @@ const std::vector<OptimizerEntry>& optimizer_registry() {
   return all;
 }
 
+const std::vector<OptimizerEntry>& oracle_optimizer_registry() {
+  // One line per optimizer.
+  // clang-format off
+  static const std::vector<OptimizerEntry> all = {
+      entry_double<Newton>(),
+      entry_double<Lbfgs>(),
+      entry_double<Cg>(),
+  };
+  // clang-format on
+  return all;
+}
+
 const OptimizerEntry& find_optimizer(std::string_view name) {
-  const auto& all = optimizer_registry();
-  auto it =
-      std::find_if(all.begin(), all.end(), [&](const auto& e) { return e.info.name == name; });
-  if (it != all.end()) return *it;
   std::vector<std::string> names;
-  for (const auto& e : all) names.push_back(e.info.name);
+  for (const auto* all : {&optimizer_registry(), &oracle_optimizer_registry()}) {
+    auto it =
+        std::find_if(all->begin(), all->end(), [&](const auto& e) { return e.info.name == name; });
+    if (it != all->end()) return *it;
+    for (const auto& e : *all) names.push_back(e.info.name);
+  }
   throw UsageError(fmt::format("unknown optimizer '{}' (known: {})", name, fmt::join(names, ", ")));
 }
 

@@ -1,5 +1,5 @@
 // Every optimizer by name. Adding one: write lib/optimizers/<name>.hpp and add its line to the
-// table in optimizer_registry.cpp.
+// right table in optimizer_registry.cpp (first-order, or oracle methods in double).
 #pragma once
 
 #include <functional>
@@ -18,7 +18,10 @@ struct OptimizerEntry {
   std::function<std::unique_ptr<Optimizer<float>>(const Params&, Eigen::Index)> make_float;
 };
 
+// The first-order optimizers: any scalar type, a step from the gradient alone.
 const std::vector<OptimizerEntry>& optimizer_registry();
+// Line-search and second-order methods (lbfgs, cg, newton): double only, with an Oracle.
+const std::vector<OptimizerEntry>& oracle_optimizer_registry();
 const OptimizerEntry& find_optimizer(std::string_view name);  // throws UsageError
 
 // Checks a spec against the optimizer's keys; the result builds any number of runs.
