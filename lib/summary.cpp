@@ -88,7 +88,8 @@ void write_best(const CsvTable& runs, const TuneRule& rule, const std::filesyste
   CsvWriter out(path, header);
   for (const auto& [outer, configs] : groups) {
     const Group* best = nullptr;
-    double best_value = 0, best_success = -1, best_loss = 0;
+    double best_value = 0, best_success = -1;
+    std::pair<double, double> best_fallback;
     for (const auto& [inner, g] : configs) {
       std::vector<double> v;
       double successes = 0;
@@ -100,14 +101,19 @@ void write_best(const CsvTable& runs, const TuneRule& rule, const std::filesyste
       }
       const double s = statistic(v, rule.stat, maximize), rate = successes / double(g.rows.size());
       // Ties (typically: never reached, +inf) go to the higher success rate, then to the lower
-      // median final loss, so that a failing optimizer still shows its least bad setting.
-      std::vector<double> losses;
-      for (std::size_t i : g.rows) losses.push_back(value_of(runs, runs.rows[i], "final_loss"));
-      const double loss = statistic(losses, "median", false);
-      const bool better =
-          !best || (maximize ? s > best_value : s < best_value) ||
-          (s == best_value && (rate > best_success || (rate == best_success && loss < best_loss)));
-      if (better) best = &g, best_value = s, best_success = rate, best_loss = loss;
+      // median final gap (the loss where f* is unknown; f* differs between seeds' instances),
+      // so that a failing optimizer still shows its least bad setting.
+      std::vector<double> gaps, losses;
+      for (std::size_t i : g.rows) {
+        gaps.push_back(value_of(runs, runs.rows[i], "final_gap"));
+        losses.push_back(value_of(runs, runs.rows[i], "final_loss"));
+      }
+      const std::pair<double, double> fallback = {statistic(gaps, "median", false),
+                                                  statistic(losses, "median", false)};
+      const bool better = !best || (maximize ? s > best_value : s < best_value) ||
+                          (s == best_value && (rate > best_success ||
+                                               (rate == best_success && fallback < best_fallback)));
+      if (better) best = &g, best_value = s, best_success = rate, best_fallback = fallback;
     }
     const auto& first = runs.rows[best->rows.front()];
     std::vector<std::string> row = {first[runs.column("problem")],

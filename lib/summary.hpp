@@ -4,7 +4,7 @@
 // A run succeeds when it reached the target (or, without a target, finished with status ok).
 // Metrics that were never reached count as +∞ (for accuracies, −∞), so a configuration that
 // fails on half its seeds has an infinite median; quantiles are numpy's linear interpolation.
-// Ties go to the higher success rate, then to the lower median final loss.
+// Ties go to the higher success rate, then to the lower median final gap, then final loss.
 #pragma once
 
 #include <filesystem>
