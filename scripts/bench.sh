@@ -40,6 +40,7 @@ uptime >&2
 # The console table on stdout shows progress; the file gets the JSON.
 "$build/descent_bench" --benchmark_out="$tmp" \
   --benchmark_out_format=json "${args[@]}"
+chmod 644 "$tmp"  # mktemp makes it private
 mv "$tmp" "$out"
 cp "$out" results/bench/latest.json.tmp
 mv results/bench/latest.json.tmp results/bench/latest.json
