@@ -74,6 +74,13 @@ Dataset pick_rows(const Dataset& all, const std::vector<Index>& rows) {
   return d;
 }
 
+bool is_libsvm_extension(const std::filesystem::path& p) {
+  const std::string ext = p.extension().string();
+  return ext == ".svm" || ext == ".libsvm" || ext == ".svmlight";
+}
+
+}  // namespace
+
 // Haar-distributed orthogonal matrix: QR of a Gaussian matrix with R's diagonal made positive.
 MatX random_orthogonal(Index d, Rng& rng) {
   MatX a(d, d);
@@ -85,13 +92,6 @@ MatX random_orthogonal(Index d, Rng& rng) {
     if (qr.matrixQR()(j, j) < 0) q.col(j) = -q.col(j);
   return q;
 }
-
-bool is_libsvm_extension(const std::filesystem::path& p) {
-  const std::string ext = p.extension().string();
-  return ext == ".svm" || ext == ".libsvm" || ext == ".svmlight";
-}
-
-}  // namespace
 
 Dataset read_csv_data(const std::filesystem::path& path) {
   const CsvTable t = read_csv(path);

@@ -56,6 +56,10 @@ Dataset make_blobs(Index points, int classes, Index features, double noise, doub
 // The folder of the built-in sets: $DESCENT_DATA_DIR when set, else the source tree's.
 std::filesystem::path data_dir();
 
+// A Haar-distributed orthogonal d × d matrix: QR of a Gaussian matrix with R's diagonal made
+// positive (rotated quadratics, ill-conditioned blobs).
+MatX random_orthogonal(Index d, Rng& rng);
+
 struct Split {
   Dataset train, test;
   VecX mean, scale;  // the standardization: x ← (x − mean) / scale, from the training part

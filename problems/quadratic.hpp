@@ -7,9 +7,9 @@
 // diagonal methods such as AdaGrad or Adam). Start point: (1, ..., 1).
 #pragma once
 
-#include <Eigen/QR>
 #include <cmath>
 
+#include "problems/data.hpp"
 #include "problems/registry.hpp"
 
 namespace descent {
@@ -17,7 +17,8 @@ namespace descent {
 class Quadratic final : public Problem {
  public:
   static ProblemInfo info() {
-    return {"quadratic", "convex quadratic with eigenvalues spread over [1, cond]",
+    return {"quadratic",
+            "convex quadratic with eigenvalues spread over [1, cond]",
             "f(x) = ½ Σ λ_i (Qx)_i², λ_i = cond^(i/(d−1)); Q = I or random orthogonal (rotate=1); "
             "start (1, ..., 1); f* = 0",
             {int_key("dim", "2", "dimension d", Range::at_least_one),
@@ -31,30 +32,27 @@ class Quadratic final : public Problem {
     for (Index i = 0; i < d_; ++i)
       lambda_[i] = d_ == 1 ? 1.0 : std::pow(cond, double(i) / double(d_ - 1));
     if (!rotated_) return;
-    // Haar-distributed Q: QR of a Gaussian matrix, columns' signs fixed by R's diagonal.
     Rng rng(seed);
-    MatX a(d_, d_);
-    for (Index j = 0; j < d_; ++j)
-      for (Index i = 0; i < d_; ++i) a(i, j) = rng.normal();
-    Eigen::HouseholderQR<MatX> qr(a);
-    MatX q = qr.householderQ();
-    for (Index j = 0; j < d_; ++j)
-      if (qr.matrixQR()(j, j) < 0) q.col(j) = -q.col(j);
+    const MatX q = random_orthogonal(d_, rng);
     a_ = q.transpose() * lambda_.asDiagonal() * q;  // A = Qᵀ Λ Q with Q := qᵀ
   }
 
   Index dim() const override { return d_; }
   VecX initial_point(std::uint64_t) const override { return VecX::Ones(d_); }
   double loss_grad(VecIn x, VecOut g) const override {
-    if (rotated_) g.noalias() = a_ * x;
-    else g = lambda_.cwiseProduct(x);
+    if (rotated_)
+      g.noalias() = a_ * x;
+    else
+      g = lambda_.cwiseProduct(x);
     return 0.5 * x.dot(g);
   }
   std::optional<double> optimum() const override { return 0.0; }
   bool has_hessian() const override { return true; }
   void hessian(VecIn, Eigen::Ref<MatX> h) const override {
-    if (rotated_) h = a_;
-    else h = lambda_.asDiagonal();
+    if (rotated_)
+      h = a_;
+    else
+      h = lambda_.asDiagonal();
   }
 
  private:
