@@ -4,19 +4,10 @@
 #include "lib/optimizer_registry.hpp"
 #include "lib/run.hpp"
 #include "problems/registry.hpp"
+#include "tests/run_spec.hpp"
 
 using namespace descent;
-
-namespace {
-
-RunResult run_spec(const std::string& problem, const std::string& optimizer, RunSettings s,
-                   const std::string& schedule = "constant") {
-  const auto p = make_problem(problem, s.seed);
-  auto o = make_optimizer<double>(parse_optimizer(optimizer), p->dim());
-  return run(*p, *o, Schedule::parse(schedule), s);
-}
-
-}  // namespace
+using descent::testing::run_spec;
 
 TEST_CASE("the trace holds the start point and every logged step", "[run]") {
   RunSettings s;

@@ -6,17 +6,12 @@
 #include "lib/optimizer_registry.hpp"
 #include "lib/run.hpp"
 #include "problems/registry.hpp"
+#include "tests/run_spec.hpp"
 
 using namespace descent;
+using descent::testing::run_spec;
 
 namespace {
-
-RunResult run_spec(const std::string& problem, const std::string& optimizer, RunSettings s,
-                   const std::string& schedule = "constant") {
-  const auto p = make_problem(problem, s.seed);
-  auto o = make_optimizer<double>(parse_optimizer(optimizer), p->dim());
-  return run(*p, *o, Schedule::parse(schedule), s);
-}
 
 RunSettings iters(Index n, std::optional<VecX> x0 = std::nullopt) {
   RunSettings s;
