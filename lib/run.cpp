@@ -230,35 +230,56 @@ class Runner {
     return set_.budget.seconds > 0 && k % 64 == 0 && clock_.seconds() >= set_.budget.seconds;
   }
 
+  // Every measured point: the common case (no logging, no divergence, target not yet met) is
+  // two comparisons against limits fixed at the start, since a 2-D step costs only nanoseconds.
   void observe(Index k, double loss, bool logging) {
     s_.final_loss = loss;
     s_.best_loss = std::min(s_.best_loss, loss);
-    if (k == 0) start_gap_ = std::max(std::abs(loss - fstar_), 1e-300);
-    const bool blown = set_.diverge_factor > 0 && loss - fstar_ > set_.diverge_factor * start_gap_;
-    if (!std::isfinite(loss) || blown) s_.status = Status::diverged;
+    const bool ok = std::isfinite(loss) && loss < diverge_limit_;
+    if (logging || k == 0 || !ok || loss <= target_loss_) [[unlikely]]
+      observe_closely(k, loss, logging);
+  }
+
+  void observe_closely(Index k, double loss, bool logging) {
+    if (k == 0) set_limits(loss);
+    if (!std::isfinite(loss) || !(loss < diverge_limit_)) s_.status = Status::diverged;
     double test_acc = std::numeric_limits<double>::quiet_NaN();
     if (logging || s_.status != Status::ok) test_acc = record(k, loss);
-    if (set_.target && !s_.iters_to_target && reached(loss, test_acc)) {
+    const bool met =
+        loss <= target_loss_ || (set_.target && set_.target->kind == Target::Kind::test_acc &&
+                                 test_acc >= set_.target->value);
+    if (met && !s_.iters_to_target) {
       s_.iters_to_target = k;
       s_.evals_to_target = s_.grad_evals;
       s_.epochs_to_target = epoch(k);
       s_.time_to_target_s = clock_.seconds();
+      target_loss_ = -std::numeric_limits<double>::infinity();  // met once is enough
     }
   }
 
-  bool reached(double loss, double test_acc) const {
+  // The loss above which the run has diverged (loss − f* > factor × its start gap; +∞ when
+  // off, so only NaN and ∞ count) and the loss at or below which the target is met (−∞ when
+  // the target is not a loss level).
+  void set_limits(double start_loss) {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    const double start_gap = std::max(std::abs(start_loss - fstar_), 1e-300);
+    diverge_limit_ = set_.diverge_factor > 0 ? fstar_ + set_.diverge_factor * start_gap : inf;
+    target_loss_ = -inf;
+    if (!set_.target) return;
     const double v = set_.target->value;
     switch (set_.target->kind) {
       case Target::Kind::gap:
-        return loss - fstar_ <= v;
+        target_loss_ = fstar_ + v;
+        break;
       case Target::Kind::rel_gap:
-        return loss - fstar_ <= v * start_gap_;
+        target_loss_ = fstar_ + v * start_gap;
+        break;
       case Target::Kind::loss:
-        return loss <= v;
+        target_loss_ = v;
+        break;
       case Target::Kind::test_acc:
-        return test_acc >= v;
+        break;
     }
-    return false;
   }
 
   // Appends a trace point; returns its test accuracy (NaN without a test set).
@@ -289,7 +310,8 @@ class Runner {
   Rng noise_;
   LogSchedule log_;
   const double fstar_;
-  double start_gap_ = 1;
+  double diverge_limit_ = std::numeric_limits<double>::infinity();
+  double target_loss_ = -std::numeric_limits<double>::infinity();
   Summary s_;
   RunResult r_;
   Clock clock_;

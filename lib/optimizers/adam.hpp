@@ -47,7 +47,9 @@ class Adam {
  public:
   using Config = AdamConfig;
   Adam(const Config& c, Eigen::Index n)
-      : c_(c), m_(Vec<T>::Zero(n)), v_(Vec<T>::Zero(n)), vmax_(Vec<T>::Zero(c.amsgrad ? n : 0)) {}
+      : c_(c), m_(Vec<T>::Zero(n)), v_(Vec<T>::Zero(n)), vmax_(Vec<T>::Zero(c.amsgrad ? n : 0)) {
+    reset();
+  }
 
   static OptimizerInfo info() {
     return {.name = "adam",
@@ -71,15 +73,8 @@ class Adam {
   // One step at the rate α = lr that first shrinks θ by the factor `keep`: θ ← keep θ − ...
   // (AdamW's decoupled decay, keep = 1 − α λ; Adam's keep = 1 is exact, so both share this loop).
   void update(VecRef<T> x, CVecRef<T> g, T lr, T keep) {
-    // β^t as running products: std::pow would cost more than a whole 2-D step.
-    beta1_t_ *= c_.beta1;
-    beta2_t_ *= c_.beta2;
     const T b1 = T(c_.beta1), b2 = T(c_.beta2), eps = T(c_.eps);
-    T step_size = lr, root_scale = 1;
-    if (c_.bias_correction) {
-      step_size /= T(1 - beta1_t_);
-      root_scale = T(1 / std::sqrt(1 - beta2_t_));
-    }
+    const T step_size = lr * T(inv_bc1_), root_scale = T(root_scale_);
     T* __restrict xp = x.data();
     const T* __restrict gp = g.data();
     T* __restrict mp = m_.data();
@@ -96,19 +91,33 @@ class Adam {
       if (ams) denom_v = wp[i] = std::max(wp[i], vi);
       xp[i] = keep * xp[i] - step_size * mi / (std::sqrt(denom_v) * root_scale + eps);
     }
+    prepare_corrections();
   }
 
   void reset() {
     beta1_t_ = beta2_t_ = 1;
+    prepare_corrections();
     m_.setZero();
     v_.setZero();
     vmax_.setZero();
   }
 
  private:
+  // The corrections of the next step, 1/(1 − β1^t) and 1/√(1 − β2^t), computed at the end of
+  // this one: their square root and divisions then run while the next gradient is computed,
+  // instead of delaying the next update (a 2-D step is a chain of dependent latencies). β^t are
+  // running products, as std::pow would cost more than a whole 2-D step.
+  void prepare_corrections() {
+    beta1_t_ *= c_.beta1;
+    beta2_t_ *= c_.beta2;
+    inv_bc1_ = c_.bias_correction ? 1 / (1 - beta1_t_) : 1;
+    root_scale_ = c_.bias_correction ? 1 / std::sqrt(1 - beta2_t_) : 1;
+  }
+
   Config c_;
   Vec<T> m_, v_, vmax_;
-  double beta1_t_ = 1, beta2_t_ = 1;  // β1^t, β2^t
+  double beta1_t_ = 1, beta2_t_ = 1;  // β1^t, β2^t of the next step
+  double inv_bc1_ = 1, root_scale_ = 1;
 };
 
 }  // namespace descent
