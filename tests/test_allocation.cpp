@@ -1,0 +1,84 @@
+// "No allocation inside a first-order step": every allocation of the test binary goes through
+// this malloc (the executable's definition interposes glibc's for every library, Eigen and
+// libstdc++ included), which counts while a step is being watched.
+#include <catch2/catch.hpp>
+#include <cstddef>
+
+#include "lib/optimizer_registry.hpp"
+
+extern "C" {
+void* __libc_malloc(std::size_t);
+void* __libc_calloc(std::size_t, std::size_t);
+void* __libc_realloc(void*, std::size_t);
+void __libc_free(void*);
+}
+
+namespace {
+bool g_watching = false;
+long g_allocations = 0;
+}  // namespace
+
+extern "C" {
+void* malloc(std::size_t n) {
+  g_allocations += g_watching;
+  return __libc_malloc(n);
+}
+void* calloc(std::size_t count, std::size_t n) {
+  g_allocations += g_watching;
+  return __libc_calloc(count, n);
+}
+void* realloc(void* p, std::size_t n) {
+  g_allocations += g_watching;
+  return __libc_realloc(p, n);
+}
+void free(void* p) { __libc_free(p); }
+}
+
+namespace {
+
+// Allocations made by f.
+template <class F>
+long allocations_in(F&& f) {
+  g_allocations = 0;
+  g_watching = true;
+  f();
+  g_watching = false;
+  return g_allocations;
+}
+
+template <class T>
+void check_steps(const descent::OptimizerEntry& e, const std::string& spec) {
+  using V = descent::Vec<T>;
+  const auto params = descent::parse_optimizer(spec);
+  auto opt = [&] {
+    if constexpr (std::is_same_v<T, double>)
+      return e.make_double(params, 1000);
+    else
+      return e.make_float(params, 1000);
+  }();
+  V x = V::LinSpaced(1000, -1, 1), g = V::LinSpaced(1000, 2, -2);
+  INFO(spec << (std::is_same_v<T, double> ? " (double)" : " (float)"));
+  CHECK(allocations_in([&] {
+          for (int k = 0; k < 5; ++k) opt->step(x, g, T(0.5));
+        }) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("the allocation counter sees allocations", "[optimizers]") {
+  CHECK(allocations_in([] { descent::Vec<double> v(100); }) == 1);
+  CHECK(allocations_in([] { descent::parse_optimizer("adam:lr=0.1"); }) > 0);
+}
+
+TEST_CASE("no first-order step allocates, with clipping and decay or without", "[optimizers]") {
+  for (const auto& e : descent::optimizer_registry()) {
+    const std::string name = e.info.name;
+    for (const std::string& spec :
+         {name, name + ":clip=1",
+          name + ":" +
+              (e.info.own_weight_decay ? "weight_decay=0.1" : "weight_decay=0.1,clip=0.5")}) {
+      check_steps<double>(e, spec);
+      check_steps<float>(e, spec);
+    }
+  }
+}
