@@ -69,6 +69,8 @@ void print_summary(const Problem& p, const Params& opt, const Schedule& sched, c
              sched.spec());
   fmt::print("status     {}\nsteps      {}\nepochs     {}\n", to_string(s.status), s.iters,
              s.epochs);
+  fmt::print("evals      {} gradients{}\n", s.grad_evals,
+             s.hess_evals ? fmt::format(", {} Hessians", s.hess_evals) : "");
   fmt::print("final loss {:.10g}\nbest loss  {:.10g}\n", s.final_loss, s.best_loss);
   if (auto fstar = p.optimum()) fmt::print("final gap  {:.6g}\n", s.final_loss - *fstar);
   fmt::print("time       {:.6f} s\n", s.time_s);
