@@ -17,9 +17,13 @@ std::vector<GoldenCase> golden_cases() {
   const CsvTable losses = read_csv(dir + "losses.csv");
   std::vector<GoldenCase> out;
   for (const auto& row : cases.rows) {
-    GoldenCase c{std::stoi(row[cases.column("case")]), row[cases.column("problem")],
-                 row[cases.column("optimizer")], row[cases.column("schedule")], {},
-                 std::stol(row[cases.column("iters")]), {}};
+    GoldenCase c{std::stoi(row[cases.column("case")]),
+                 row[cases.column("problem")],
+                 row[cases.column("optimizer")],
+                 row[cases.column("schedule")],
+                 {},
+                 std::stol(row[cases.column("iters")]),
+                 {}};
     std::vector<double> x0;
     std::stringstream in(row[cases.column("x0")]);
     for (std::string item; std::getline(in, item, ';');) x0.push_back(std::stod(item));
