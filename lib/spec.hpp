@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <map>
 #include <span>
@@ -58,6 +59,13 @@ Key flag_key(std::string name, std::string def, std::string help);
 Key choice_key(std::string name, std::string def, std::string help,
                std::vector<std::string> choices);
 Key text_key(std::string name, std::string def, std::string help);
+
+// Key tables joined, for components that share some of their keys.
+inline std::vector<Key> with_keys(std::initializer_list<std::vector<Key>> parts) {
+  std::vector<Key> all;
+  for (const auto& part : parts) all.insert(all.end(), part.begin(), part.end());
+  return all;
+}
 
 // Validated values of one spec, with the defaults filled in.
 class Params {

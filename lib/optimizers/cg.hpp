@@ -31,12 +31,7 @@ struct CgConfig {
   WolfeConditions wolfe;
   Index restart;
   explicit CgConfig(const Params& p)
-      : wolfe{p.real("c1"), p.real("c2"), int(p.integer("max_evals"))},
-        restart(p.integer("restart")) {
-    if (!(wolfe.c1 < wolfe.c2))
-      throw UsageError(fmt::format("optimizer 'cg': key 'c1' must be below c2 (got c1={}, c2={})",
-                                   wolfe.c1, wolfe.c2));
-  }
+      : wolfe(WolfeConditions::from(p, "cg")), restart(p.integer("restart")) {}
 };
 
 class Cg final : public Optimizer<double> {
@@ -55,11 +50,9 @@ class Cg final : public Optimizer<double> {
             .reference =
                 "Nocedal & Wright 2006, Algorithm 5.4, (5.44)–(5.45); Polak & Ribière "
                 "1969; Gilbert & Nocedal 1992",
-            .keys = {real_key("c1", "1e-4", "sufficient-decrease constant c1", Range::positive),
-                     real_key("c2", "0.1", "curvature constant c2 (> c1)", Range::unit_open),
-                     int_key("max_evals", "20", "evaluations per line search", Range::at_least_one),
-                     int_key("restart", "0", "restart every this many steps (0: n)",
-                             Range::nonnegative)}};
+            .keys = with_keys({WolfeConditions::keys("0.1"),
+                               {int_key("restart", "0", "restart every this many steps (0: n)",
+                                        Range::nonnegative)}})};
   }
 
   bool uses_oracle() const override { return true; }

@@ -36,12 +36,8 @@ struct LbfgsConfig {
   double curvature_eps;
   explicit LbfgsConfig(const Params& p)
       : history(p.integer("history")),
-        wolfe{p.real("c1"), p.real("c2"), int(p.integer("max_evals"))},
-        curvature_eps(p.real("curvature_eps")) {
-    if (!(wolfe.c1 < wolfe.c2))
-      throw UsageError(fmt::format(
-          "optimizer 'lbfgs': key 'c1' must be below c2 (got c1={}, c2={})", wolfe.c1, wolfe.c2));
-  }
+        wolfe(WolfeConditions::from(p, "lbfgs")),
+        curvature_eps(p.real("curvature_eps")) {}
 };
 
 class Lbfgs final : public Optimizer<double> {
@@ -58,19 +54,18 @@ class Lbfgs final : public Optimizer<double> {
         gt_(n) {}
 
   static OptimizerInfo info() {
-    return {.name = "lbfgs",
-            .summary = "L-BFGS: two-loop recursion, strong Wolfe line search (double only)",
-            .equations =
-                "p_k = −H_k ∇f_k (two-loop recursion over m pairs s_i, y_i; "
-                "H_k^0 = γ_k I, γ_k = s_{k−1}ᵀy_{k−1} / y_{k−1}ᵀy_{k−1}); "
-                "x_{k+1} = x_k + α_k p_k, α_k strong Wolfe",
-            .reference = "Nocedal & Wright 2006, Algorithms 7.4, 7.5, 3.5, 3.6; Liu & Nocedal 1989",
-            .keys = {int_key("history", "10", "pairs m kept", Range::at_least_one),
-                     real_key("c1", "1e-4", "sufficient-decrease constant c1", Range::positive),
-                     real_key("c2", "0.9", "curvature constant c2 (> c1)", Range::unit_open),
-                     int_key("max_evals", "20", "evaluations per line search", Range::at_least_one),
-                     real_key("curvature_eps", "1e-10", "skip the pair when sᵀy ≤ ε ‖s‖ ‖y‖",
-                              Range::nonnegative)}};
+    return {
+        .name = "lbfgs",
+        .summary = "L-BFGS: two-loop recursion, strong Wolfe line search (double only)",
+        .equations =
+            "p_k = −H_k ∇f_k (two-loop recursion over m pairs s_i, y_i; "
+            "H_k^0 = γ_k I, γ_k = s_{k−1}ᵀy_{k−1} / y_{k−1}ᵀy_{k−1}); "
+            "x_{k+1} = x_k + α_k p_k, α_k strong Wolfe",
+        .reference = "Nocedal & Wright 2006, Algorithms 7.4, 7.5, 3.5, 3.6; Liu & Nocedal 1989",
+        .keys = with_keys({{int_key("history", "10", "pairs m kept", Range::at_least_one)},
+                           WolfeConditions::keys("0.9"),
+                           {real_key("curvature_eps", "1e-10", "skip the pair when sᵀy ≤ ε ‖s‖ ‖y‖",
+                                     Range::nonnegative)}})};
   }
 
   bool uses_oracle() const override { return true; }
