@@ -214,8 +214,16 @@ void write_sorted(const CsvTable& table, const std::filesystem::path& path) {
   out.commit();
 }
 
+// Writes through a partial file, like every result file.
 void copy_text(const std::string& text, const std::filesystem::path& path) {
-  std::ofstream(path) << text;
+  std::filesystem::path partial = path;
+  partial += ".partial";
+  {
+    std::ofstream out(partial);
+    out << text;
+    if (!out) throw UsageError(fmt::format("writing '{}' failed", partial.string()));
+  }
+  std::filesystem::rename(partial, path);
 }
 
 void finalize(const Experiment& e, const std::filesystem::path& dir, const SweepFacts& facts) {
