@@ -59,16 +59,22 @@ class LogSchedule {
     std::sort(points_.begin(), points_.end());
     points_.erase(std::unique(points_.begin(), points_.end()), points_.end());
   }
+  // Called for k = 0, 1, 2, ... in order; one comparison per step.
   bool due(Index k) {
-    if (points_.empty()) return k % every_ == 0 || k == last_;
-    if (next_ < points_.size() && points_[next_] == k) return ++next_, true;
-    return false;
+    if (k != next_) return false;
+    if (points_.empty())
+      next_ = next_ < last_ ? std::min(next_ + every_, last_) : kNever;
+    else
+      next_ = ++index_ < points_.size() ? points_[index_] : kNever;
+    return true;
   }
 
  private:
+  static constexpr Index kNever = std::numeric_limits<Index>::max();
   Index every_, last_;
   std::vector<Index> points_;
-  std::size_t next_ = 0;
+  std::size_t index_ = 0;
+  Index next_ = 0;  // the next iteration to log (the first point is always 0)
 };
 
 // Mini-batches: a fresh permutation of the samples at the start of every epoch.
@@ -172,7 +178,8 @@ class Runner {
       throw UsageError(fmt::format("start point has {} coordinates, problem '{}' has {}",
                                    r_.x.size(), p_.spec(), p_.dim()));
     opt_.reset();
-    if (opt_.uses_oracle()) opt_.set_oracle(&oracle_);
+    with_oracle_ = opt_.uses_oracle();
+    if (with_oracle_) opt_.set_oracle(&oracle_);
     s_.best_loss = std::numeric_limits<double>::infinity();
     clock_ = Clock{};
     for (Index k = 0;; ++k) {
@@ -205,7 +212,7 @@ class Runner {
     double loss = 0;
     bool fresh = true;  // a new gradient evaluation, not one the oracle already made
     if (!stochastic_ || logging || last) {
-      fresh = !oracle_.recall(r_.x, measured(), loss);
+      fresh = !with_oracle_ || !oracle_.recall(r_.x, measured(), loss);
       if (fresh) loss = p_.loss_grad(r_.x, measured());
       observe(k, loss, logging || last);
     }
@@ -221,12 +228,12 @@ class Runner {
       }
     }
     s_.grad_evals += fresh || stochastic_;
-    oracle_.begin_step(loss, batch, stochastic_);
+    if (with_oracle_) oracle_.begin_step(loss, batch, stochastic_);
     return true;
   }
 
   bool out_of_budget(Index k) const {
-    if (set_.budget.grad_evals > 0 && s_.grad_evals >= set_.budget.grad_evals) return true;
+    if (s_.grad_evals >= max_evals_) return true;
     return set_.budget.seconds > 0 && k % 64 == 0 && clock_.seconds() >= set_.budget.seconds;
   }
 
@@ -316,6 +323,9 @@ class Runner {
   RunResult r_;
   Clock clock_;
   RunOracle oracle_;
+  bool with_oracle_ = false;
+  const Index max_evals_ = set_.budget.grad_evals > 0 ? set_.budget.grad_evals
+                                                      : std::numeric_limits<Index>::max();
 };
 
 }  // namespace
