@@ -18,6 +18,7 @@
 #include "lib/meta.hpp"
 #include "lib/optimizer_registry.hpp"
 #include "lib/summary.hpp"
+#include "lib/trace_csv.hpp"
 #include "problems/registry.hpp"
 
 namespace descent {
@@ -79,11 +80,12 @@ class Executor {
       message = ex.what();
     }
     rec.row = runs_row(spec, result.summary, rec.status, message, fstar);
-    for (const TracePoint& p : result.trace)
-      rec.trace.push_back({integer(spec.run_id), integer(p.iter), num(p.epoch),
-                           integer(p.grad_evals), num(p.time_s), num(p.loss),
-                           fstar ? num(p.loss - *fstar) : "", num(p.grad_norm),
-                           finite_or_empty(p.test_loss), finite_or_empty(p.test_acc)});
+    const auto& columns = traces_header();
+    for (const TracePoint& p : result.trace) {
+      auto& row = rec.trace.emplace_back(1, integer(spec.run_id));
+      for (std::size_t c = 1; c < columns.size(); ++c)
+        row.push_back(trace_value(p, columns[c], fstar));
+    }
     return rec;
   }
 

@@ -4,10 +4,18 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
 
 #include "lib/run.hpp"
 
 namespace descent {
+
+// One column of a trace point as CSV text, for every file that holds traces: iter, epoch,
+// time_s, loss, grad_norm, grad_evals, gap (loss − f*; empty without f*), test_loss and
+// test_acc (empty without a test set).
+std::string trace_value(const TracePoint& p, std::string_view column, std::optional<double> fstar);
 
 void write_trace_csv(const std::filesystem::path& path, const Problem& problem,
                      const RunResult& result);
