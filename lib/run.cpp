@@ -104,10 +104,6 @@ struct Clock {
   }
 };
 
-}  // namespace
-
-namespace {
-
 // The oracle of one run: evaluations on the step's batch, counted into the summary, and the
 // last one remembered so that the run loop does not pay again for a point a line search has
 // already evaluated.
@@ -199,9 +195,6 @@ class Runner {
     const Index into = (k % plan_.steps_per_epoch) * plan_.batch;
     return double(epoch_index(k)) + double(into) / double(n_);
   }
-  // The gradient buffer that holds the full gradient at the current iterate.
-  VecOut measured() { return measured_; }
-
   // Measures and logs iterate k and fills g_ for step k + 1; false when the run ends here.
   bool visit(Index k) {
     s_.iters = k;
@@ -212,8 +205,8 @@ class Runner {
     double loss = 0;
     bool fresh = true;  // a new gradient evaluation, not one the oracle already made
     if (!stochastic_ || logging || last) {
-      fresh = !with_oracle_ || !oracle_.recall(r_.x, measured(), loss);
-      if (fresh) loss = p_.loss_grad(r_.x, measured());
+      fresh = !with_oracle_ || !oracle_.recall(r_.x, measured_, loss);
+      if (fresh) loss = p_.loss_grad(r_.x, measured_);
       observe(k, loss, logging || last);
     }
     if (last || s_.status != Status::ok) return false;
@@ -223,7 +216,7 @@ class Runner {
       loss = p_.sample_loss_grad(r_.x, batch, noise_, g_);
       if (!std::isfinite(loss)) {
         s_.status = Status::diverged;
-        observe(k, p_.loss_grad(r_.x, measured()), true);
+        observe(k, p_.loss_grad(r_.x, measured_), true);
         return false;
       }
     }
@@ -293,7 +286,7 @@ class Runner {
   double record(Index k, double loss) {
     if (!r_.trace.empty() && r_.trace.back().iter == k) return r_.trace.back().test_acc;
     TracePoint& tp = r_.trace.emplace_back(
-        TracePoint{k, epoch(k), s_.grad_evals, clock_.seconds(), loss, measured().norm()});
+        TracePoint{k, epoch(k), s_.grad_evals, clock_.seconds(), loss, measured_.norm()});
     if (p_.has_test_set()) {
       const auto test = p_.test_metrics(r_.x);
       tp.test_loss = s_.final_test_loss = test.loss;
@@ -311,7 +304,7 @@ class Runner {
   const Index n_;
   const bool stochastic_;
   VecX g_, full_g_;
-  VecOut measured_;
+  VecOut measured_;  // g_ or full_g_: the buffer that holds the full gradient at x_k
   const bool constant_rate_;
   Batches batches_;
   Rng noise_;
