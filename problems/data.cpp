@@ -304,11 +304,18 @@ void standardize(Split& s) {
     *m = ((m->rowwise() - s.mean.transpose()).array().rowwise() * inv.array()).matrix();
 }
 
-std::vector<Key> data_keys(const std::string& default_data) {
-  return {
+Key l2_key(const std::string& default_value) {
+  return real_key("l2", default_value, "L2 penalty on the weights (not the biases)",
+                  Range::nonnegative);
+}
+
+std::vector<Key> data_keys(const std::string& default_data, std::vector<Key> model_keys) {
+  std::vector<Key> keys = {
       text_key("data", default_data,
                "breast_cancer | digits | spiral | moons | blobs | path of a CSV (label last) or "
-               "LIBSVM file"),
+               "LIBSVM file")};
+  keys.insert(keys.end(), model_keys.begin(), model_keys.end());
+  const std::vector<Key> split_and_synthetic = {
       real_key("test_frac", "0.2", "held-out fraction, stratified split from the seed",
                Range::unit_open),
       int_key("points", "", "synthetic: samples (spiral 300, moons 400, blobs 1000)",
@@ -323,6 +330,8 @@ std::vector<Key> data_keys(const std::string& default_data) {
       real_key("cond", "", "blobs: condition number of the within-class covariance (1)",
                Range::at_least_one),
   };
+  keys.insert(keys.end(), split_and_synthetic.begin(), split_and_synthetic.end());
+  return keys;
 }
 
 Split load_data(const Params& p, std::uint64_t instance_seed, int default_classes) {

@@ -69,8 +69,11 @@ struct Split {
 Split split_data(const Dataset& all, double test_frac, std::uint64_t seed);
 void standardize(Split& s);
 
-// The data keys of a classification problem, and the split they describe for an instance.
-std::vector<Key> data_keys(const std::string& default_data);
+// The keys of a classification problem: `data`, then the model's own keys, then the split and
+// synthetic-data keys; and the split they describe for an instance.
+std::vector<Key> data_keys(const std::string& default_data, std::vector<Key> model_keys);
+// The L2 penalty of every classifier: on the weights, never the biases.
+Key l2_key(const std::string& default_value);
 // `default_classes`: the synthetic sets' class count when the spec does not give one.
 Split load_data(const Params& p, std::uint64_t instance_seed, int default_classes);
 

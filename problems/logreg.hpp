@@ -20,9 +20,7 @@ namespace descent {
 class LogReg final : public Classifier {
  public:
   static ProblemInfo info() {
-    std::vector<Key> keys = data_keys("breast_cancer");
-    keys.insert(keys.begin() + 1, real_key("l2", "1e-3", "L2 penalty on the weights (not the bias)",
-                                           Range::nonnegative));
+    std::vector<Key> keys = data_keys("breast_cancer", {l2_key("1e-3")});
     return {"logreg", "binary logistic regression (convex; f* by Newton)",
             "f(w, b) = mean_i [log(1 + e^{x_iᵀw + b}) − y_i (x_iᵀw + b)] + l2/2 |w|²; start 0; "
             "f* by Newton on the training part when l2 > 0",

@@ -25,13 +25,11 @@ namespace descent {
 class Mlp final : public Classifier {
  public:
   static ProblemInfo info() {
-    std::vector<Key> keys = data_keys("digits");
-    keys.insert(
-        keys.begin() + 1,
+    std::vector<Key> keys = data_keys(
+        "digits",
         {text_key("hidden", "64", "hidden widths, e.g. 64 or 64x32"),
          choice_key("act", "relu", "hidden activation φ", {"relu", "tanh", "sigmoid"}),
-         choice_key("init", "he", "weight initialization", {"he", "xavier", "normal"}),
-         real_key("l2", "0", "L2 penalty on the weights (not the biases)", Range::nonnegative),
+         choice_key("init", "he", "weight initialization", {"he", "xavier", "normal"}), l2_key("0"),
          real_key("dropout", "0", "p: drop probability of hidden units in training",
                   Range::unit_open)});
     return {"mlp", "multilayer perceptron classifier (non-convex)",

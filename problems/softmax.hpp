@@ -22,11 +22,7 @@ class Softmax final : public Classifier {
   static constexpr Index kChunk = 256;  // rows per chunk: products large enough for GEMM
 
   static ProblemInfo info() {
-    std::vector<Key> keys = data_keys("digits");
-    keys.insert(keys.begin() + 1, real_key("l2", "1e-3",
-                                           "L2 penalty on the weights (not the "
-                                           "biases)",
-                                           Range::nonnegative));
+    std::vector<Key> keys = data_keys("digits", {l2_key("1e-3")});
     return {"softmax", "multinomial logistic regression (convex; f* by Newton)",
             "f(W, b) = mean_i [log Σ_k e^{z_ik} − z_{i,y_i}] + l2/2 |W|², z_i = Wᵀx_i + b; "
             "start 0; f* by Newton when l2 > 0 and (d+1)K <= 2000",
