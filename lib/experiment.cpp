@@ -235,9 +235,12 @@ void parse_settings(const Context& c, const toml::table& root, Experiment& e) {
       c.fail("tune.stat", n, "expected median, mean or worst");
   }
   if (const toml::node* n = root.get("search")) {
-    const std::string method = (*n->as_table())["method"].value_or(std::string("grid"));
+    const toml::table* t = n->as_table();
+    if (!t)
+      c.fail("search", n, "expected { method = \"grid\" } or { method = \"random\", samples = N }");
+    const std::string method = (*t)["method"].value_or(std::string("grid"));
     if (method == "random") {
-      e.random_samples = int(number(c, "search.samples", n->as_table()->get("samples")));
+      e.random_samples = int(number(c, "search.samples", t->get("samples")));
       if (e.random_samples < 1) c.fail("search.samples", n, "must be >= 1");
     } else if (method != "grid") {
       c.fail("search.method", n, "expected grid or random");

@@ -223,6 +223,10 @@ TEST_CASE("experiment file errors name the file, the key and the line", "[sweep]
   CHECK_THROWS_WITH(bad("tune = { metric = \"speed\" }\n[optimizers.sgd]\n"),
                     Contains("unknown metric 'speed'"));
   CHECK_THROWS_WITH(bad("[optimizers.sgd\n"), Contains("x.toml:4"));
+  CHECK_THROWS_WITH(bad("search = \"random\"\n[optimizers.sgd]\n"),
+                    Contains("x.toml:4") && Contains("'search'"));
+  CHECK_THROWS_WITH(bad("search = { method = \"bayes\" }\n[optimizers.sgd]\n"),
+                    Contains("expected grid or random"));
   CHECK_THROWS_WITH(
       parse_experiment("name = \"x\"\nproblems = [\"quadratic\"]\n[optimizers.sgd]\n", "y.toml"),
       Contains("'budget'"));
