@@ -7,6 +7,7 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <tuple>
 
 #include "lib/experiment.hpp"
 
@@ -36,15 +37,64 @@ double value_of(const CsvTable& t, const std::vector<std::string>& row, const st
   return v;
 }
 
-struct Group {
-  std::vector<std::size_t> rows;
-};
+using Rows = std::vector<std::size_t>;  // indices of the runs of one configuration
+
+// The values of a metric over some runs, in run order.
+std::vector<double> values_of(const CsvTable& t, const Rows& rows, const std::string& metric) {
+  std::vector<double> v;
+  for (std::size_t i : rows) v.push_back(value_of(t, t.rows[i], metric));
+  return v;
+}
 
 double statistic(std::vector<double> v, const std::string& stat, bool maximize) {
   std::sort(v.begin(), v.end());
   if (stat == "mean") return std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
   if (stat == "worst") return maximize ? v.front() : v.back();
   return quantile(v, 0.5);
+}
+
+// Runs grouped in order of first appearance: (problem, optimizer) -> configuration -> runs.
+using Groups = std::vector<std::pair<std::string, std::vector<std::pair<std::string, Rows>>>>;
+
+Groups group_runs(const CsvTable& t) {
+  Groups groups;
+  auto slot = [](auto& list, const std::string& key) -> auto& {
+    auto it = std::find_if(list.begin(), list.end(), [&](const auto& g) { return g.first == key; });
+    if (it == list.end()) it = list.insert(list.end(), {key, {}});
+    return it->second;
+  };
+  const auto problem = t.column("problem"), optimizer = t.column("optimizer"),
+             config = t.column("config"), schedule = t.column("schedule"),
+             batch = t.column("batch");
+  for (std::size_t i = 0; i < t.rows.size(); ++i) {
+    const auto& r = t.rows[i];
+    auto& configs = slot(groups, r[problem] + "\x1f" + r[optimizer]);
+    slot(configs, r[config] + "\x1f" + r[schedule] + "\x1f" + r[batch]).push_back(i);
+  }
+  return groups;
+}
+
+// How a configuration did under the tuning rule. Ties (typically: never reached, +inf) go to
+// the higher success rate, then to the lower median final gap (the loss where f* is unknown;
+// f* differs between seeds' instances), so that a failing optimizer still shows its least bad
+// setting.
+struct Score {
+  double value, success, gap, loss;
+  bool better_than(const Score& o, bool maximize) const {
+    if (value != o.value) return maximize ? value > o.value : value < o.value;
+    return std::tie(o.success, gap, loss) < std::tie(success, o.gap, o.loss);
+  }
+};
+
+Score score_of(const CsvTable& t, const Rows& rows, const TuneRule& rule, bool has_target) {
+  double successes = 0;
+  for (std::size_t i : rows)
+    successes += has_target ? !t.rows[i][t.column("iters_to_target")].empty()
+                            : t.rows[i][t.column("status")] == "ok";
+  return {statistic(values_of(t, rows, rule.metric), rule.stat, maximized(rule.metric)),
+          successes / double(rows.size()),
+          statistic(values_of(t, rows, "final_gap"), "median", false),
+          statistic(values_of(t, rows, "final_loss"), "median", false)};
 }
 
 }  // namespace
@@ -61,74 +111,31 @@ double quantile(const std::vector<double>& sorted, double q) {
 }
 
 void write_best(const CsvTable& runs, const TuneRule& rule, const std::filesystem::path& path) {
-  const bool maximize = maximized(rule.metric);
   const bool has_target = std::any_of(runs.rows.begin(), runs.rows.end(), [&](const auto& r) {
     return !r[runs.column("iters_to_target")].empty();
   });
-  // Groups in order of first appearance: (problem, optimizer) -> configuration -> runs.
-  std::vector<std::pair<std::string, std::vector<std::pair<std::string, Group>>>> groups;
-  for (std::size_t i = 0; i < runs.rows.size(); ++i) {
-    const auto& r = runs.rows[i];
-    const std::string outer = r[runs.column("problem")] + "\x1f" + r[runs.column("optimizer")];
-    const std::string inner = r[runs.column("config")] + "\x1f" + r[runs.column("schedule")] +
-                              "\x1f" + r[runs.column("batch")];
-    auto o =
-        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == outer; });
-    if (o == groups.end()) o = groups.insert(groups.end(), {outer, {}});
-    auto c = std::find_if(o->second.begin(), o->second.end(),
-                          [&](const auto& g) { return g.first == inner; });
-    if (c == o->second.end()) c = o->second.insert(o->second.end(), {inner, {}});
-    c->second.rows.push_back(i);
-  }
   std::vector<std::string> header = {"problem",   "optimizer", "config",       "schedule",
                                      "batch",     "seeds",     "success_rate", "tune_metric",
                                      "tune_stat", "tune_value"};
   for (const char* m : kReported)
     for (const char* q : {"median", "q25", "q75"}) header.push_back(fmt::format("{}_{}", m, q));
   CsvWriter out(path, header);
-  for (const auto& [outer, configs] : groups) {
-    const Group* best = nullptr;
-    double best_value = 0, best_success = -1;
-    std::pair<double, double> best_fallback;
-    for (const auto& [inner, g] : configs) {
-      std::vector<double> v;
-      double successes = 0;
-      for (std::size_t i : g.rows) {
-        v.push_back(value_of(runs, runs.rows[i], rule.metric));
-        const auto& r = runs.rows[i];
-        successes += has_target ? !r[runs.column("iters_to_target")].empty()
-                                : r[runs.column("status")] == "ok";
-      }
-      const double s = statistic(v, rule.stat, maximize), rate = successes / double(g.rows.size());
-      // Ties (typically: never reached, +inf) go to the higher success rate, then to the lower
-      // median final gap (the loss where f* is unknown; f* differs between seeds' instances),
-      // so that a failing optimizer still shows its least bad setting.
-      std::vector<double> gaps, losses;
-      for (std::size_t i : g.rows) {
-        gaps.push_back(value_of(runs, runs.rows[i], "final_gap"));
-        losses.push_back(value_of(runs, runs.rows[i], "final_loss"));
-      }
-      const std::pair<double, double> fallback = {statistic(gaps, "median", false),
-                                                  statistic(losses, "median", false)};
-      const bool better = !best || (maximize ? s > best_value : s < best_value) ||
-                          (s == best_value && (rate > best_success ||
-                                               (rate == best_success && fallback < best_fallback)));
-      if (better) best = &g, best_value = s, best_success = rate, best_fallback = fallback;
+  for (const auto& [outer, configs] : group_runs(runs)) {
+    const Rows* best = nullptr;
+    Score best_score{};
+    for (const auto& [inner, rows] : configs) {
+      const Score score = score_of(runs, rows, rule, has_target);
+      if (!best || score.better_than(best_score, maximized(rule.metric)))
+        best = &rows, best_score = score;
     }
-    const auto& first = runs.rows[best->rows.front()];
-    std::vector<std::string> row = {first[runs.column("problem")],
-                                    first[runs.column("optimizer")],
-                                    first[runs.column("config")],
-                                    first[runs.column("schedule")],
-                                    first[runs.column("batch")],
-                                    fmt::format("{}", best->rows.size()),
-                                    format_number(best_success),
-                                    rule.metric,
-                                    rule.stat,
-                                    format_number(best_value)};
+    const auto& first = runs.rows[best->front()];
+    std::vector<std::string> row;
+    for (const char* c : {"problem", "optimizer", "config", "schedule", "batch"})
+      row.push_back(first[runs.column(c)]);
+    row.insert(row.end(), {fmt::format("{}", best->size()), format_number(best_score.success),
+                           rule.metric, rule.stat, format_number(best_score.value)});
     for (const char* m : kReported) {
-      std::vector<double> v;
-      for (std::size_t i : best->rows) v.push_back(value_of(runs, runs.rows[i], m));
+      std::vector<double> v = values_of(runs, *best, m);
       std::sort(v.begin(), v.end());
       for (double q : {0.5, 0.25, 0.75}) row.push_back(format_number(quantile(v, q)));
     }
