@@ -493,6 +493,11 @@ Index linear_chunk_rows(Index features, Index rows) {
   return std::clamp<Index>(1600 / features / 8 * 8, 8, 1024);
 }
 
+void Classifier::find_optimum(const MatX& flat) {
+  minimizer_ = newton_minimize(*this, VecX::Zero(dim()), flat, 1e-10);
+  if (minimizer_) fstar_ = loss(*minimizer_);
+}
+
 std::optional<VecX> newton_minimize(const Problem& p, VecX x, const MatX& flat, double tol) {
   const Index d = p.dim();
   VecX g(d), step(d), trial(d);

@@ -18,6 +18,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -93,8 +94,14 @@ class Classifier : public Problem {
   const Split& data() const { return data_; }
   Index features() const { return data_.train.features(); }
   int classes() const { return data_.train.classes; }
+  std::optional<double> optimum() const override { return fstar_; }
+  // The training set's minimizer, for the convex models that found one.
+  const std::optional<VecX>& minimizer() const { return minimizer_; }
 
  protected:
+  // For convex models (call at the end of the constructor): the minimizer by Newton's method
+  // from 0 to ‖∇f‖ ≤ 1e-10, `flat` holding directions along which f is constant, and f* there.
+  void find_optimum(const MatX& flat);
   // `chunk`: rows per evaluation chunk (the scratch buffers hold this many); 0: as suits a
   // memory-bound linear model, linear_chunk_rows(d, n).
   Classifier(Split data, Index chunk);
@@ -123,6 +130,8 @@ class Classifier : public Problem {
  private:
   Split data_;
   Index chunk_;
+  std::optional<VecX> minimizer_;
+  std::optional<double> fstar_;
   mutable RowMat gather_x_;
   mutable IntVec gather_y_;
 };

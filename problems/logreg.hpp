@@ -33,14 +33,11 @@ class LogReg final : public Classifier {
         z_(chunk_rows()),
         e_(chunk_rows()),
         l_(chunk_rows()) {
-    if (l2_ > 0) minimizer_ = newton_minimize(*this, VecX::Zero(dim()), MatX(), 1e-10);
-    if (minimizer_) fstar_ = loss(*minimizer_);
+    if (l2_ > 0) find_optimum(MatX());
   }
 
   Index dim() const override { return features() + 1; }
   VecX initial_point(std::uint64_t) const override { return VecX::Zero(dim()); }
-  std::optional<double> optimum() const override { return fstar_; }
-  const std::optional<VecX>& minimizer() const { return minimizer_; }
   bool has_hessian() const override { return true; }
   void hessian(VecIn x, Eigen::Ref<MatX> h) const override {
     const Dataset& t = data().train;
@@ -113,8 +110,6 @@ class LogReg final : public Classifier {
 
   double l2_;
   mutable VecX z_, e_, l_;  // per-chunk scratch: a Problem instance is not thread-safe
-  std::optional<VecX> minimizer_;
-  std::optional<double> fstar_;
 };
 
 }  // namespace descent

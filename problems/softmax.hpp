@@ -39,14 +39,11 @@ class Softmax final : public Classifier {
     MatX flat = MatX::Zero(dim(), 1);  // the shift of all biases
     for (int k = 0; k < classes(); ++k) flat((features() + 1) * k + features(), 0) = 1;
     flat /= flat.norm();
-    minimizer_ = newton_minimize(*this, VecX::Zero(dim()), flat, 1e-10);
-    if (minimizer_) fstar_ = loss(*minimizer_);
+    find_optimum(flat);
   }
 
   Index dim() const override { return (features() + 1) * classes(); }
   VecX initial_point(std::uint64_t) const override { return VecX::Zero(dim()); }
-  std::optional<double> optimum() const override { return fstar_; }
-  const std::optional<VecX>& minimizer() const { return minimizer_; }
   bool has_hessian() const override { return true; }
   void hessian(VecIn x, Eigen::Ref<MatX> h) const override {
     const Dataset& t = data().train;
@@ -109,8 +106,6 @@ class Softmax final : public Classifier {
   double l2_;
   mutable MatX z_;  // per-chunk scratch: a Problem instance is not thread-safe
   mutable VecX m_, s_;
-  std::optional<VecX> minimizer_;
-  std::optional<double> fstar_;
 };
 
 }  // namespace descent
