@@ -20,6 +20,7 @@
 
 #include "lib/experiment.hpp"
 #include "lib/optimizer_registry.hpp"
+#include "lib/run.hpp"
 #include "lib/sweep.hpp"
 #include "problems/registry.hpp"
 
@@ -64,6 +65,23 @@ Body prepare_gradient(const std::string& spec) {
     double sum = 0;
     for (int k = 0; k < kGradients; ++k) sum += problem->loss_grad(*x, *g);
     return sum + g->sum();
+  };
+}
+
+// The run loop's own overhead: a 2-D Adam run whose step costs tens of instructions, so the
+// loop's bookkeeping (logging, target and divergence checks, the calls) shows in the count.
+constexpr Index kRunSteps = 20000;
+
+Body prepare_run() {
+  std::shared_ptr<const Problem> problem = make_problem("rosenbrock", 0);
+  auto adam = std::shared_ptr(make_optimizer<double>(parse_optimizer("adam:lr=1e-3"), 2));
+  return [problem, adam] {
+    RunSettings settings;
+    settings.budget.iters = kRunSteps;
+    settings.log.points = 100;
+    settings.diverge_factor = 1e6;
+    settings.target = Target{Target::Kind::gap, 1e-12};
+    return run(*problem, *adam, Schedule(), settings).summary.final_loss;
   };
 }
 
@@ -113,6 +131,7 @@ std::vector<Workload> workloads() {
   for (const std::string spec : kGradientSpecs)
     if (problem_exists(spec))
       all.push_back({"gradient:" + spec, [spec] { return prepare_gradient(spec); }});
+  all.push_back({"run:adam:rosenbrock", prepare_run});
   all.push_back({"sweep", prepare_sweep});
   return all;
 }

@@ -60,6 +60,7 @@ class LogSchedule {
     points_.erase(std::unique(points_.begin(), points_.end()), points_.end());
   }
   // Called for k = 0, 1, 2, ... in order; one comparison per step.
+  Index next() const { return next_; }
   bool due(Index k) {
     if (k != next_) return false;
     if (points_.empty())
@@ -178,9 +179,11 @@ class Runner {
     if (with_oracle_) opt_.set_oracle(&oracle_);
     s_.best_loss = std::numeric_limits<double>::infinity();
     clock_ = Clock{};
-    for (Index k = 0;; ++k) {
-      if (!visit(k)) break;
-      opt_.step(r_.x, g_, constant_rate_ ? 1.0 : schedule_(long(k), long(epoch_index(k))));
+    const bool lean = !stochastic_ && !with_oracle_;
+    for (Index k = 0; visit(k);) {
+      step(k++);
+      if (lean) k = lean_steps(k);
+      if (s_.status != Status::ok) break;
     }
     s_.epochs = epoch(s_.iters);
     s_.time_s = clock_.seconds();
@@ -195,6 +198,48 @@ class Runner {
     const Index into = (k % plan_.steps_per_epoch) * plan_.batch;
     return double(epoch_index(k)) + double(into) / double(n_);
   }
+  double rate(Index k) const { return schedule_(long(k), long(epoch_index(k))); }
+  void step(Index k) { opt_.step(r_.x, g_, constant_rate_ ? 1.0 : rate(k)); }
+
+  // The steps of a deterministic first-order run up to the next logging point or limit need
+  // none of visit()'s cases: the gradient, one check against the loss limits, the update. A 2-D
+  // step costs nanoseconds, so visit()'s bookkeeping would cost as much as the step; the loss
+  // and its minimum stay in locals, as stores into the summary on every step cost more than the
+  // arithmetic. Returns the next iteration for visit().
+  Index lean_steps(Index k) {
+    const Index until = lean_until(k), start = k;
+    const double diverge = diverge_limit_, target = target_loss_;
+    double loss = s_.final_loss, best = s_.best_loss;
+    for (; k < until; ++k) {
+      loss = p_.loss_grad(r_.x, g_);
+      if (!(loss < diverge && loss > target)) [[unlikely]]
+        break;
+      best = std::min(best, loss);
+      step(k);
+    }
+    s_.grad_evals += k - start;
+    s_.final_loss = loss;
+    s_.best_loss = best;
+    if (k == until) return k;
+    // Diverged or reached the target at k: the full observation, then on as visit() would.
+    observe(k, loss, false);
+    s_.iters = k;
+    if (s_.status != Status::ok) return k;
+    ++s_.grad_evals;
+    step(k);
+    return k + 1;
+  }
+
+  // Where visit() must take over: the next logging point (which includes the last step), the
+  // gradient budget, the next clock check.
+  Index lean_until(Index k) const {
+    Index until = log_.next();
+    const Index evals_left = max_evals_ - s_.grad_evals;  // > 0, or visit() would have ended
+    if (evals_left < until - k) until = k + evals_left;
+    if (set_.budget.seconds > 0) until = std::min(until, (k + 63) / 64 * 64);
+    return until;
+  }
+
   // Measures and logs iterate k and fills g_ for step k + 1; false when the run ends here.
   bool visit(Index k) {
     s_.iters = k;

@@ -5,6 +5,8 @@
 // Start point: (−1.2, 1, −1.2, 1, ...), the classic one (Moré, Garbow & Hillstrom 1981).
 #pragma once
 
+#include <fmt/format.h>
+
 #include "problems/registry.hpp"
 
 namespace descent {

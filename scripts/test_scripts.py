@@ -6,6 +6,7 @@ written, bad input rejected), and, when DESCENT_EXE names the descent binary, on
     DESCENT_EXE=build/descent /usr/bin/python3 scripts/test_scripts.py
 """
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -289,6 +290,35 @@ class RealSweep(Base):
         self.ok("plot_trajectories.py", trace, "--problem", "rosenbrock", "--out",
                 os.path.join(self.figs, "traj"))
         self.assertFigures(os.path.join(self.figs, "traj"))
+
+
+@unittest.skipUnless(os.environ.get("DESCENT_BENCH_EXE"), "DESCENT_BENCH_EXE not set")
+class BenchProcesses(Base):
+    """bench_processes.py on the real benchmark binary, with runs cut short."""
+
+    def test_values_per_process(self):
+        exe = os.environ["DESCENT_BENCH_EXE"]
+        out = os.path.join(self.tmp, "spread.json")
+        r = self.ok("bench_processes.py", "--exe", exe, "--filter", "BM_BareLoop|BM_CallLoop",
+                    "--processes", "2", "--out", out, "--", "--benchmark_min_time=0.001")
+        self.assertIn("BM_CallLoop", r.stdout)
+        with open(out) as f:
+            data = json.load(f)
+        self.assertEqual(sorted(data["values"]), ["BM_BareLoop", "BM_CallLoop"])
+        for name, values in data["values"].items():
+            self.assertEqual(len(values), 2, name)
+            # A 2-D Adam step takes nanoseconds: the counter is read in ns, not s or ms.
+            self.assertTrue(all(1 < v < 1000 for v in values), (name, values))
+            self.assertEqual(data["median"][name], sum(values) / 2)
+
+    def test_bad_input(self):
+        exe = os.environ["DESCENT_BENCH_EXE"]
+        self.bad("bench_processes.py", "--exe", exe, "--filter", "BM_NoSuchThing",
+                 "--processes", "1", names=["BM_NoSuchThing"])
+        self.bad("bench_processes.py", "--exe", exe, "--filter", "BM_BareLoop", "--processes",
+                 "1", "--counter", "bogus", "--", "--benchmark_min_time=0.001", names=["bogus"])
+        self.bad("bench_processes.py", "--exe", "/nonexistent", names=["/nonexistent"])
+        self.bad("bench_processes.py", "--exe", exe, "--processes", "0", names=["--processes"])
 
 
 if __name__ == "__main__":

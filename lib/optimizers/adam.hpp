@@ -73,24 +73,11 @@ class Adam {
   // One step at the rate α = lr that first shrinks θ by the factor `keep`: θ ← keep θ − ...
   // (AdamW's decoupled decay, keep = 1 − α λ; Adam's keep = 1 is exact, so both share this loop).
   void update(VecRef<T> x, CVecRef<T> g, T lr, T keep) {
-    const T b1 = T(c_.beta1), b2 = T(c_.beta2), eps = T(c_.eps);
-    const T step_size = lr * T(inv_bc1_), root_scale = T(root_scale_);
-    T* __restrict xp = x.data();
-    const T* __restrict gp = g.data();
-    T* __restrict mp = m_.data();
-    T* __restrict vp = v_.data();
-    T* __restrict wp = vmax_.data();
-    const Eigen::Index n = x.size();
-    const bool ams = c_.amsgrad;
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const T mi = b1 * mp[i] + (1 - b1) * gp[i];
-      const T vi = b2 * vp[i] + (1 - b2) * gp[i] * gp[i];
-      mp[i] = mi;
-      vp[i] = vi;
-      T denom_v = vi;
-      if (ams) denom_v = wp[i] = std::max(wp[i], vi);
-      xp[i] = keep * xp[i] - step_size * mi / (std::sqrt(denom_v) * root_scale + eps);
-    }
+    const Moments k{T(c_.beta1), T(c_.beta2), T(c_.eps), lr * T(inv_bc1_), T(root_scale_), keep};
+    if (c_.amsgrad)
+      fused<true>(k, x.size(), x.data(), g.data(), m_.data(), v_.data(), vmax_.data());
+    else
+      fused<false>(k, x.size(), x.data(), g.data(), m_.data(), v_.data(), nullptr);
     prepare_corrections();
   }
 
@@ -103,6 +90,26 @@ class Adam {
   }
 
  private:
+  struct Moments {
+    T b1, b2, eps, step_size, root_scale, keep;
+  };
+  // The loop over plain restrict-qualified parameters: GCC honours `restrict` on parameters, not
+  // on local pointers, so this form needs no run-time overlap checks before the loop (which
+  // would cost more than the update itself when n = 2).
+  template <bool kAms>
+  static void fused(const Moments& k, Eigen::Index n, T* __restrict x, const T* __restrict g,
+                    T* __restrict m, T* __restrict v, T* __restrict vmax) {
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const T mi = k.b1 * m[i] + (1 - k.b1) * g[i];
+      const T vi = k.b2 * v[i] + (1 - k.b2) * g[i] * g[i];
+      m[i] = mi;
+      v[i] = vi;
+      T denom_v = vi;
+      if constexpr (kAms) denom_v = vmax[i] = std::max(vmax[i], vi);
+      x[i] = k.keep * x[i] - k.step_size * mi / (std::sqrt(denom_v) * k.root_scale + k.eps);
+    }
+  }
+
   // The corrections of the next step, 1/(1 − β1^t) and 1/√(1 − β2^t), computed at the end of
   // this one: their square root and divisions then run while the next gradient is computed,
   // instead of delaying the next update (a 2-D step is a chain of dependent latencies). β^t are

@@ -1,0 +1,118 @@
+#!/usr/bin/python3
+"""Runs benchmarks of descent_bench in several fresh processes and reports each one's spread
+across them.
+
+Google Benchmark's repetitions all run in one process, so they share its memory layout. A
+nanosecond-scale benchmark such as BM_RunLoop (a 2-D step, a chain of dependent latencies
+through memory) can differ by a few nanoseconds from one process to the next and stay put
+within each; only fresh processes show that spread.
+
+    scripts/bench_processes.py [--exe build/descent_bench] [--filter REGEX] [--processes 10]
+                               [--counter ns_per_step] [--out FILE.json] [-- BENCH ARGS...]
+
+Each process runs the filter with 3 repetitions; its value for a benchmark is the median of
+those. The table shows, per benchmark, the median, minimum and maximum over processes and the
+values in order. --out writes them as JSON (through a temporary file). Exit status 2 on bad
+input: a missing executable, a filter that matches nothing, a counter a benchmark lacks.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class InputError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line and exit status 2, as every script here
+        raise InputError(message)
+
+
+def parse_args(argv):
+    p = Parser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--exe", default=os.path.join(HERE, "..", "build", "descent_bench"))
+    p.add_argument("--filter", default="BM_BareLoop|BM_CallLoop|BM_RunLoop")
+    p.add_argument("--processes", type=int, default=10)
+    p.add_argument("--counter", default="ns_per_step",
+                   help="counter to report (default ns_per_step); real_time or cpu_time in ns")
+    p.add_argument("--out", help="write the values per process as JSON")
+    p.add_argument("bench_args", nargs="*", help="passed on to descent_bench (after --)")
+    a = p.parse_args(argv)
+    if a.processes < 1:
+        raise InputError(f"--processes must be >= 1, got {a.processes}")
+    if not os.access(a.exe, os.X_OK):
+        raise InputError(f"{a.exe}: no such executable (build with scripts/build.sh)")
+    return a
+
+
+def one_process(a):
+    """{benchmark: the median of its repetitions} from one fresh process."""
+    cmd = [a.exe, f"--benchmark_filter={a.filter}", "--benchmark_repetitions=3",
+           "--benchmark_report_aggregates_only=true", "--benchmark_format=json", *a.bench_args]
+    run = subprocess.run(cmd, capture_output=True, text=True)
+    if run.returncode != 0:
+        raise InputError(f"{a.exe} failed: {run.stderr.strip().splitlines()[-1:]}")
+    values = {}
+    benchmarks = json.loads(run.stdout)["benchmarks"] if run.stdout.strip() else []
+    for b in benchmarks:
+        if b.get("aggregate_name") != "median":
+            continue
+        if a.counter not in b:
+            raise InputError(f"benchmark {b['run_name']} has no counter '{a.counter}'")
+        values[b["run_name"]] = b[a.counter] * to_ns(a.counter, b)
+    if not values:
+        raise InputError(f"no benchmark matches the filter '{a.filter}'")
+    return values
+
+
+def to_ns(counter, b):
+    """The factor to nanoseconds: times come in the benchmark's unit, ns_per_step (a counter
+    with kInvert) in seconds; other counters are shown as they are."""
+    if counter in ("real_time", "cpu_time"):
+        return {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[b["time_unit"]]
+    return 1e9 if counter == "ns_per_step" else 1
+
+
+def write_json(path, data):
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), suffix=".tmp")
+    with os.fdopen(fd, "w") as f:
+        json.dump(data, f, indent=1)
+        f.write("\n")
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+
+
+def main(argv):
+    a = parse_args(argv)
+    per_process = [one_process(a) for _ in range(a.processes)]
+    names = list(per_process[0])
+    table = {n: [p[n] for p in per_process] for n in names}
+    unit = "ns" if a.counter in ("ns_per_step", "real_time", "cpu_time") else ""
+    width = max(len(n) for n in names)
+    print(f"{'benchmark':<{width}}  median     min     max  ({a.counter} over {a.processes} "
+          f"processes, each the median of 3 repetitions)")
+    for n, v in table.items():
+        values = " ".join(f"{x:.4g}" for x in v)
+        print(f"{n:<{width}}  {statistics.median(v):6.4g}  {min(v):6.4g}  {max(v):6.4g}  "
+              f"{unit} [{values}]")
+    if a.out:
+        write_json(a.out, {"counter": a.counter, "processes": a.processes, "filter": a.filter,
+                           "values": table,
+                           "median": {n: statistics.median(v) for n, v in table.items()}})
+
+
+if __name__ == "__main__":
+    try:
+        main(sys.argv[1:])
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
