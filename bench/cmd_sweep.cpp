@@ -33,7 +33,7 @@ int run_sweep_command(const SweepArgs& a) {
   SweepOptions o;
   if (!a.shard.empty()) std::tie(o.shard, o.shards) = parse_shard(a.shard);
   Experiment e = load_experiment(a.file);
-  if (a.seeds > 0) e.seeds = a.seeds;
+  if (a.seeds > 0) e = with_seeds(e, a.seeds);
   o.threads = a.threads;
   o.out = a.out;
   o.resume = a.resume;

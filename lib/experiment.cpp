@@ -258,6 +258,18 @@ const std::vector<TuneMetric>& tune_metrics() {
   return all;
 }
 
+Experiment with_seeds(const Experiment& e, int seeds) {
+  if (seeds < 1) throw UsageError(fmt::format("--seeds must be >= 1, got {}", seeds));
+  toml::table root = toml::parse(e.text, e.source);
+  root.insert_or_assign("seeds", seeds);
+  // The text is what experiment.toml records and what merge and resume compare, so it must
+  // say how the sweep ran; toml++ rewrites the file (comments do not survive).
+  std::ostringstream text;
+  text << "# " << e.source << " with seeds = " << seeds << " (descent sweep --seeds)\n"
+       << toml::toml_formatter{root} << "\n";
+  return parse_experiment(text.str(), e.source);
+}
+
 Experiment parse_experiment(std::string_view text, const std::string& source) {
   const Context c(source);
   toml::table root;

@@ -65,6 +65,8 @@ struct Experiment {
 
 Experiment load_experiment(const std::filesystem::path& path);
 Experiment parse_experiment(std::string_view text, const std::string& source);
+// The experiment with another number of repetitions, its text rewritten to match.
+Experiment with_seeds(const Experiment& e, int seeds);
 
 // One run of a sweep: everything needed to execute it, fixed before any run starts.
 struct RunSpec {

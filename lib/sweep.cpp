@@ -26,11 +26,11 @@ namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
 
-const char* const kMetricColumns[] = {"status",           "message",          "iters",
-                                      "epochs",           "grad_evals",       "final_loss",
-                                      "best_loss",        "final_gap",        "final_test_loss",
-                                      "final_test_acc",   "iters_to_target",  "evals_to_target",
-                                      "epochs_to_target", "time_to_target_s", "wall_s"};
+const char* const kMetricColumns[] = {
+    "status",         "message",         "iters",           "epochs",           "grad_evals",
+    "hess_evals",     "final_loss",      "best_loss",       "final_gap",        "final_test_loss",
+    "final_test_acc", "iters_to_target", "evals_to_target", "epochs_to_target", "time_to_target_s",
+    "wall_s"};
 
 std::string num(double v) { return format_number(v); }
 std::string integer(Index v) { return fmt::format("{}", v); }
@@ -125,8 +125,8 @@ class Executor {
       return row;
     }
     row.insert(row.end(),
-               {integer(s.iters), num(s.epochs), integer(s.grad_evals), num(s.final_loss),
-                num(s.best_loss), fstar ? num(s.final_loss - *fstar) : "",
+               {integer(s.iters), num(s.epochs), integer(s.grad_evals), integer(s.hess_evals),
+                num(s.final_loss), num(s.best_loss), fstar ? num(s.final_loss - *fstar) : "",
                 finite_or_empty(s.final_test_loss), finite_or_empty(s.final_test_acc),
                 maybe(s.iters_to_target), maybe(s.evals_to_target), maybe(s.epochs_to_target),
                 maybe(s.time_to_target_s), num(s.time_s)});

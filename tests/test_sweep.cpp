@@ -122,6 +122,22 @@ TEST_CASE("merged shards equal the unsharded sweep", "[sweep]") {
   for (const auto& d : {whole, s0, s1, s2, merged}) fs::remove_all(d);
 }
 
+TEST_CASE("a sweep with overridden seeds records them, so its shards merge", "[sweep]") {
+  const Experiment e = with_seeds(parse_experiment(kExperiment, "unit.toml"), 1);
+  CHECK(e.seeds == 1);
+  CHECK(parse_experiment(e.text, "again.toml").seeds == 1);
+  CHECK(expand(e).size() == expand(parse_experiment(kExperiment, "unit.toml")).size() / 3);
+  const fs::path whole = fresh_dir("seeds_whole"), s0 = fresh_dir("seeds_s0"),
+                 s1 = fresh_dir("seeds_s1"), merged = fresh_dir("seeds_merged");
+  sweep(e, whole, 1);
+  sweep(e, s0, 1, 0, 2);
+  sweep(e, s1, 1, 1, 2);
+  merge_sweeps({s0, s1}, merged);
+  check_same(whole, merged);
+  CHECK_THROWS_WITH(with_seeds(e, 0), Catch::Contains("--seeds"));
+  for (const auto& d : {whole, s0, s1, merged}) fs::remove_all(d);
+}
+
 TEST_CASE("diverging and failing runs are recorded and the sweep finishes", "[sweep]") {
   const Experiment e = parse_experiment(R"(
 name = "failures"
@@ -145,6 +161,29 @@ lr = [0.01, 1.0]
   CHECK(t.rows[2][t.column("status")] == "error");
   CHECK_THAT(t.rows[2][t.column("message")], Catch::Contains("key 'dim' must be >= 2"));
   CHECK(t.rows[2][t.column("final_loss")].empty());
+  fs::remove_all(dir);
+}
+
+TEST_CASE("runs.csv counts the gradients and Hessians each run spent", "[sweep]") {
+  const Experiment e = parse_experiment(R"(
+name = "evals"
+problems = ["quadratic:dim=3,cond=10"]
+budget = { iters = 5 }
+[optimizers.newton]
+[optimizers.sgd]
+lr = [0.01]
+)",
+                                        "evals.toml");
+  const fs::path dir = fresh_dir("evals");
+  sweep(e, dir, 1);
+  const CsvTable t = read_csv(dir / "runs.csv");
+  REQUIRE(t.rows.size() == 2);
+  // Newton evaluates one Hessian per step; sgd never asks for one.
+  const auto& newton = t.rows[0][t.column("optimizer")] == "newton" ? t.rows[0] : t.rows[1];
+  const auto& sgd = t.rows[0][t.column("optimizer")] == "newton" ? t.rows[1] : t.rows[0];
+  CHECK(std::stoi(newton[t.column("hess_evals")]) == 5);
+  CHECK(sgd[t.column("hess_evals")] == "0");
+  CHECK(sgd[t.column("grad_evals")] == "5");
   fs::remove_all(dir);
 }
 
@@ -258,6 +297,7 @@ TEST_CASE("best.csv picks the configuration with the best median and reports qua
                                     "100",
                                     "100",
                                     "100",
+                                    "0",
                                     "0.5",
                                     "0.5",
                                     "0.5",
@@ -320,6 +360,7 @@ TEST_CASE("when no configuration reaches the target, best.csv shows the lowest f
              "100",
              "100",
              "100",
+             "0",
              loss,
              loss,
              loss,
