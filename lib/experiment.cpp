@@ -1,6 +1,7 @@
 #include "lib/experiment.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -260,14 +261,19 @@ const std::vector<TuneMetric>& tune_metrics() {
 
 Experiment with_seeds(const Experiment& e, int seeds) {
   if (seeds < 1) throw UsageError(fmt::format("--seeds must be >= 1, got {}", seeds));
-  toml::table root = toml::parse(e.text, e.source);
-  root.insert_or_assign("seeds", seeds);
   // The text is what experiment.toml records and what merge and resume compare, so it must
-  // say how the sweep ran; toml++ rewrites the file (comments do not survive).
-  std::ostringstream text;
-  text << "# " << e.source << " with seeds = " << seeds << " (descent sweep --seeds)\n"
-       << toml::toml_formatter{root} << "\n";
-  return parse_experiment(text.str(), e.source);
+  // say how the sweep ran. It is edited, not rewritten by toml++, because the order of the
+  // optimizers in the file is the order of the runs and the tables.
+  std::vector<std::string> lines;
+  std::istringstream in(e.text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  const std::string line = fmt::format("seeds = {}  # set by descent sweep --seeds", seeds);
+  const toml::table root = toml::parse(e.text, e.source);
+  if (const toml::node* n = root.get("seeds"))
+    lines[n->source().begin.line - 1] = line;  // a top-level key has its line to itself
+  else
+    lines.insert(lines.begin(), line);  // before any [table], so at the top level
+  return parse_experiment(fmt::format("{}\n", fmt::join(lines, "\n")), e.source);
 }
 
 Experiment parse_experiment(std::string_view text, const std::string& source) {

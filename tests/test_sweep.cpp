@@ -31,6 +31,13 @@ lr = [0.01, 0.1]
 schedule = ["constant", "cosine:steps=300"]
 )";
 
+const char* const kNoSeeds = R"(
+name = "noseeds"
+problems = ["rosenbrock"]
+budget = { iters = 10 }
+[optimizers.sgd]
+)";
+
 fs::path fresh_dir(const std::string& name) {
   const fs::path dir =
       fs::temp_directory_path() / ("descent_sweep_" + name + "_" + std::to_string(::getpid()));
@@ -126,6 +133,9 @@ TEST_CASE("a sweep with overridden seeds records them, so its shards merge", "[s
   const Experiment e = with_seeds(parse_experiment(kExperiment, "unit.toml"), 1);
   CHECK(e.seeds == 1);
   CHECK(parse_experiment(e.text, "again.toml").seeds == 1);
+  CHECK_THAT(e.text, Catch::Contains("[optimizers.sgd]\nlr = { logspace"));  // the rest as is
+  CHECK(expand(e).front().label == "sgd");  // the file's order, which is the runs' order
+  CHECK(with_seeds(parse_experiment(kNoSeeds, "n.toml"), 2).seeds == 2);
   CHECK(expand(e).size() == expand(parse_experiment(kExperiment, "unit.toml")).size() / 3);
   const fs::path whole = fresh_dir("seeds_whole"), s0 = fresh_dir("seeds_s0"),
                  s1 = fresh_dir("seeds_s1"), merged = fresh_dir("seeds_merged");
