@@ -52,18 +52,8 @@ class Adagrad {
 
   void step(VecRef<T> x, CVecRef<T> g, T lr_scale) {
     ++t_;
-    const T clr = T(c_.lr) * lr_scale / T(1 + double(t_ - 1) * c_.lr_decay);
-    const T eps = T(c_.eps);
-    T* __restrict xp = x.data();
-    const T* __restrict gp = g.data();
-    T* __restrict sp = sum_.data();
-    const Eigen::Index n = x.size();
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const T gi = gp[i];
-      const T si = sp[i] + gi * gi;
-      sp[i] = si;
-      xp[i] -= clr * gi / (std::sqrt(si) + eps);
-    }
+    const Coefficients k{T(c_.lr) * lr_scale / T(1 + double(t_ - 1) * c_.lr_decay), T(c_.eps)};
+    fused(k, x.size(), x.data(), g.data(), sum_.data());
   }
 
   void reset() {
@@ -72,6 +62,21 @@ class Adagrad {
   }
 
  private:
+  struct Coefficients {
+    T clr, eps;  // η_t, ε
+  };
+  // Restrict-qualified parameters, not local pointers: GCC honours `restrict` only on the former,
+  // so the loop needs no run-time overlap checks (see Adam's fused loop).
+  static void fused(const Coefficients& k, Eigen::Index n, T* __restrict x, const T* __restrict g,
+                    T* __restrict sum) {
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const T gi = g[i];
+      const T si = sum[i] + gi * gi;
+      sum[i] = si;
+      x[i] -= k.clr * gi / (std::sqrt(si) + k.eps);
+    }
+  }
+
   Config c_;
   Vec<T> sum_;
   long t_ = 0;

@@ -66,39 +66,41 @@ class Momentum {
   }
 
   void step(VecRef<T> x, CVecRef<T> g, T lr_scale) {
-    const T mu = T(c_.momentum), lr = T(c_.lr) * lr_scale;
-    T* __restrict xp = x.data();
-    const T* __restrict gp = g.data();
-    T* __restrict vp = v_.data();
-    const Eigen::Index n = x.size();
+    const Coefficients k{T(c_.momentum), T(c_.lr) * lr_scale};
     switch (c_.variant) {
       case MomentumForm::classic:
-        for (Eigen::Index i = 0; i < n; ++i) {
-          const T vi = mu * vp[i] + gp[i];
-          vp[i] = vi;
-          xp[i] -= lr * vi;
-        }
-        break;
+        return fused<MomentumForm::classic>(k, x.size(), x.data(), g.data(), v_.data());
       case MomentumForm::ewa:
-        for (Eigen::Index i = 0; i < n; ++i) {
-          const T vi = mu * vp[i] + (1 - mu) * gp[i];
-          vp[i] = vi;
-          xp[i] -= lr * vi;
-        }
-        break;
+        return fused<MomentumForm::ewa>(k, x.size(), x.data(), g.data(), v_.data());
       case MomentumForm::cs231n:
-        for (Eigen::Index i = 0; i < n; ++i) {
-          const T vi = mu * vp[i] - lr * gp[i];
-          vp[i] = vi;
-          xp[i] += vi;
-        }
-        break;
+        return fused<MomentumForm::cs231n>(k, x.size(), x.data(), g.data(), v_.data());
     }
   }
 
   void reset() { v_.setZero(); }
 
  private:
+  struct Coefficients {
+    T mu, lr;
+  };
+  // Restrict-qualified parameters, not local pointers: GCC honours `restrict` only on the former,
+  // so the loop needs no run-time overlap checks (see Adam's fused loop).
+  template <MomentumForm kForm>
+  static void fused(const Coefficients& k, Eigen::Index n, T* __restrict x, const T* __restrict g,
+                    T* __restrict v) {
+    for (Eigen::Index i = 0; i < n; ++i) {
+      T vi;
+      if constexpr (kForm == MomentumForm::classic) vi = k.mu * v[i] + g[i];
+      if constexpr (kForm == MomentumForm::ewa) vi = k.mu * v[i] + (1 - k.mu) * g[i];
+      if constexpr (kForm == MomentumForm::cs231n) vi = k.mu * v[i] - k.lr * g[i];
+      v[i] = vi;
+      if constexpr (kForm == MomentumForm::cs231n)
+        x[i] += vi;
+      else
+        x[i] -= k.lr * vi;
+    }
+  }
+
   Config c_;
   Vec<T> v_;
 };

@@ -66,20 +66,8 @@ class Nadam {
     const T cg = T(lr * (1 - mu) / (1 - mu_product_));
     const T cm = T(lr * mu_next / (1 - mu_product_ * mu_next));
     const T root_scale = T(1 / std::sqrt(1 - std::pow(c_.beta2, t_)));
-    const T tb1 = T(c_.beta1), b2 = T(c_.beta2), eps = T(c_.eps);
-    T* __restrict xp = x.data();
-    const T* __restrict gp = g.data();
-    T* __restrict mp = m_.data();
-    T* __restrict vp = v_.data();
-    const Eigen::Index n = x.size();
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const T gi = gp[i];
-      const T mi = tb1 * mp[i] + (1 - tb1) * gi;
-      const T vi = b2 * vp[i] + (1 - b2) * gi * gi;
-      mp[i] = mi;
-      vp[i] = vi;
-      xp[i] -= (cg * gi + cm * mi) / (std::sqrt(vi) * root_scale + eps);
-    }
+    const Moments k{T(c_.beta1), T(c_.beta2), T(c_.eps), cg, cm, root_scale};
+    fused(k, x.size(), x.data(), g.data(), m_.data(), v_.data());
   }
 
   void reset() {
@@ -90,6 +78,23 @@ class Nadam {
   }
 
  private:
+  struct Moments {
+    T b1, b2, eps, cg, cm, root_scale;  // cg, cm: the rates on g_t and m_t
+  };
+  // Restrict-qualified parameters, not local pointers: GCC honours `restrict` only on the former,
+  // so the loop needs no run-time overlap checks (see Adam's fused loop).
+  static void fused(const Moments& k, Eigen::Index n, T* __restrict x, const T* __restrict g,
+                    T* __restrict m, T* __restrict v) {
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const T gi = g[i];
+      const T mi = k.b1 * m[i] + (1 - k.b1) * gi;
+      const T vi = k.b2 * v[i] + (1 - k.b2) * gi * gi;
+      m[i] = mi;
+      v[i] = vi;
+      x[i] -= (k.cg * gi + k.cm * mi) / (std::sqrt(vi) * k.root_scale + k.eps);
+    }
+  }
+
   Config c_;
   Vec<T> m_, v_;
   long t_ = 0;

@@ -77,32 +77,39 @@ class Rmsprop {
   }
 
  private:
+  struct Coefficients {
+    T alpha, eps, mu, lr;
+  };
+
   template <bool kCentered, bool kMomentum>
   void update(VecRef<T> x, CVecRef<T> g, T lr) {
-    const T alpha = T(c_.alpha), eps = T(c_.eps), mu = T(c_.momentum);
-    T* __restrict xp = x.data();
-    const T* __restrict gp = g.data();
-    T* __restrict vp = v_.data();
-    T* __restrict mp = mean_.data();
-    T* __restrict bp = buf_.data();
-    const Eigen::Index n = x.size();
+    const Coefficients k{T(c_.alpha), T(c_.eps), T(c_.momentum), lr};
+    fused<kCentered, kMomentum>(k, x.size(), x.data(), g.data(), v_.data(), mean_.data(),
+                                buf_.data());
+  }
+
+  // Restrict-qualified parameters, not local pointers: GCC honours `restrict` only on the former,
+  // so the loop needs no run-time overlap checks (see Adam's fused loop).
+  template <bool kCentered, bool kMomentum>
+  static void fused(const Coefficients& k, Eigen::Index n, T* __restrict x, const T* __restrict g,
+                    T* __restrict v, T* __restrict mean, T* __restrict buf) {
     for (Eigen::Index i = 0; i < n; ++i) {
-      const T gi = gp[i];
-      const T vi = alpha * vp[i] + (1 - alpha) * gi * gi;
-      vp[i] = vi;
+      const T gi = g[i];
+      const T vi = k.alpha * v[i] + (1 - k.alpha) * gi * gi;
+      v[i] = vi;
       T vhat = vi;  // v̂_t
       if constexpr (kCentered) {
-        const T mi = alpha * mp[i] + (1 - alpha) * gi;
-        mp[i] = mi;
+        const T mi = k.alpha * mean[i] + (1 - k.alpha) * gi;
+        mean[i] = mi;
         vhat = vi - mi * mi;
       }
       const T root = std::sqrt(vhat);
       if constexpr (kMomentum) {
-        const T bi = mu * bp[i] + gi / (root + eps);
-        bp[i] = bi;
-        xp[i] -= lr * bi;
+        const T bi = k.mu * buf[i] + gi / (root + k.eps);
+        buf[i] = bi;
+        x[i] -= k.lr * bi;
       } else {
-        xp[i] -= lr * gi / (root + eps);
+        x[i] -= k.lr * gi / (root + k.eps);
       }
     }
   }
