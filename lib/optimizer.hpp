@@ -96,14 +96,21 @@ class Erased final : public Optimizer<T> {
     if (pre_.active()) buffer_.resize(n);
   }
   void step(VecRef<T> x, CVecRef<T> g, T lr_scale) override {
-    if (!pre_.active()) return opt_.step(x, g, lr_scale);
-    buffer_ = g;
-    pre_.apply<T>(x, buffer_);
-    opt_.step(x, buffer_, lr_scale);
+    if (pre_.active()) [[unlikely]]
+      return step_transformed(x, g, lr_scale);
+    opt_.step(x, g, lr_scale);
   }
   void reset() override { opt_.reset(); }
 
  private:
+  // Out of line, so that the common path stays a leaf without the stack frame that the copy
+  // and its calls need (a 2-D step costs about a hundred instructions in all).
+  [[gnu::noinline]] void step_transformed(const VecRef<T>& x, const CVecRef<T>& g, T lr_scale) {
+    buffer_ = g;
+    pre_.apply<T>(x, buffer_);
+    opt_.step(x, buffer_, lr_scale);
+  }
+
   O<T> opt_;
   GradientTransform pre_;
   Vec<T> buffer_;
