@@ -261,19 +261,25 @@ const std::vector<TuneMetric>& tune_metrics() {
 
 Experiment with_seeds(const Experiment& e, int seeds) {
   if (seeds < 1) throw UsageError(fmt::format("--seeds must be >= 1, got {}", seeds));
-  // The text is what experiment.toml records and what merge and resume compare, so it must
-  // say how the sweep ran. It is edited, not rewritten by toml++, because the order of the
-  // optimizers in the file is the order of the runs and the tables.
+  if (seeds == e.seeds) return e;  // the text already says so (and shards still merge)
+  // The text is what experiment.toml records and what merge compares, so it must say how the
+  // sweep ran. It is edited, not rewritten by toml++, because the order of the optimizers in
+  // the file is the order of the runs and the tables.
+  std::string text = e.text;
+  const std::string bom = "\xEF\xBB\xBF";
+  const bool has_bom = text.rfind(bom, 0) == 0;
+  if (has_bom) text.erase(0, bom.size());
   std::vector<std::string> lines;
-  std::istringstream in(e.text);
+  std::istringstream in(text);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   const std::string line = fmt::format("seeds = {}  # set by descent sweep --seeds", seeds);
-  const toml::table root = toml::parse(e.text, e.source);
+  const toml::table root = toml::parse(text, e.source);
   if (const toml::node* n = root.get("seeds"))
     lines[n->source().begin.line - 1] = line;  // a top-level key has its line to itself
   else
     lines.insert(lines.begin(), line);  // before any [table], so at the top level
-  return parse_experiment(fmt::format("{}\n", fmt::join(lines, "\n")), e.source);
+  return parse_experiment(fmt::format("{}{}\n", has_bom ? bom : "", fmt::join(lines, "\n")),
+                          e.source);
 }
 
 Experiment parse_experiment(std::string_view text, const std::string& source) {

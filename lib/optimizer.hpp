@@ -5,7 +5,8 @@
 // template over the scalar T holding the per-run state, with
 //   step(x, g, lr_scale)  x <- update(x, g), lr = Config.lr * lr_scale (the schedule's factor)
 //   reset()               back to the state before the first step.
-// A step never allocates: all state is sized in the constructor.
+// A step never allocates: all state is sized in the constructor. x and g must not overlap (the
+// fused loops take them as restrict-qualified pointers).
 #pragma once
 
 #include <Eigen/Core>

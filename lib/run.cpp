@@ -234,7 +234,7 @@ class Runner {
   // gradient budget, the next clock check.
   Index lean_until(Index k) const {
     Index until = log_.next();
-    const Index evals_left = max_evals_ - s_.grad_evals;  // > 0, or visit() would have ended
+    const Index evals_left = max_evals_ - s_.grad_evals;  // >= 0: visit() ends the run at 0
     if (evals_left < until - k) until = k + evals_left;
     if (set_.budget.seconds > 0) until = std::min(until, (k + 63) / 64 * 64);
     return until;

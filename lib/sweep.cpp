@@ -52,6 +52,20 @@ std::vector<std::string> hp_keys_of(const std::vector<RunSpec>& runs) {
   return keys;
 }
 
+// The columns of runs.csv that say which run a row is, up to its seed.
+std::vector<std::string> run_identity(const RunSpec& spec,
+                                      const std::vector<std::string>& hp_keys) {
+  std::vector<std::string> row = {integer(spec.run_id), spec.problem,  spec.label,
+                                  spec.config,          spec.schedule, integer(spec.batch)};
+  for (const std::string& key : hp_keys) {
+    auto it = std::find_if(spec.hp.begin(), spec.hp.end(),
+                           [&](const auto& kv) { return kv.first == key; });
+    row.push_back(it == spec.hp.end() ? "" : it->second);
+  }
+  row.insert(row.end(), {integer(spec.rep), fmt::format("{}", spec.seed)});
+  return row;
+}
+
 // What one finished run contributes to runs.csv and traces.csv.
 struct Record {
   std::vector<std::string> row;
@@ -111,15 +125,8 @@ class Executor {
 
   std::vector<std::string> runs_row(const RunSpec& spec, const Summary& s, Status status,
                                     const std::string& message, std::optional<double> fstar) const {
-    std::vector<std::string> row = {integer(spec.run_id), spec.problem,  spec.label,
-                                    spec.config,          spec.schedule, integer(spec.batch)};
-    for (const std::string& key : hp_keys_) {
-      auto it = std::find_if(spec.hp.begin(), spec.hp.end(),
-                             [&](const auto& kv) { return kv.first == key; });
-      row.push_back(it == spec.hp.end() ? "" : it->second);
-    }
-    row.insert(row.end(),
-               {integer(spec.rep), fmt::format("{}", spec.seed), to_string(status), message});
+    std::vector<std::string> row = run_identity(spec, hp_keys_);
+    row.insert(row.end(), {to_string(status), message});
     if (status == Status::error) {
       row.resize(row.size() + std::size(kMetricColumns) - 2);
       return row;
@@ -175,22 +182,28 @@ class Progress {
 };
 
 // Finished run_ids in the partial files of an interrupted sweep, checked against this
-// expansion; trace rows of runs that did not finish are dropped.
+// expansion (the header, and each row's run up to its seed, so that a changed file or --seeds
+// is caught before any run); trace rows of runs that did not finish are dropped.
 std::set<Index> resume_state(const std::filesystem::path& runs_partial,
                              const std::filesystem::path& traces_partial,
-                             const std::vector<RunSpec>& runs) {
+                             const std::vector<RunSpec>& runs,
+                             const std::vector<std::string>& hp_keys) {
   std::set<Index> done;
   if (!std::filesystem::exists(runs_partial)) return done;
   const CsvTable t = read_csv(runs_partial);
+  const auto stale = [&](const std::string& what) {
+    return UsageError(
+        fmt::format("{}: {} does not match the experiment; it changed since the "
+                    "sweep started (delete the partial files to start over)",
+                    runs_partial.string(), what));
+  };
+  if (t.header != runs_header(hp_keys)) throw stale("the header");
   for (const auto& row : t.rows) {
-    const Index id = std::stol(row[t.column("run_id")]);
-    if (id < 0 || id >= Index(runs.size()) || runs[id].config != row[t.column("config")] ||
-        runs[id].problem != row[t.column("problem")] ||
-        runs[id].schedule != row[t.column("schedule")])
-      throw UsageError(
-          fmt::format("{}: run {} does not match the experiment; it changed since the "
-                      "sweep started (delete the partial files to start over)",
-                      runs_partial.string(), id));
+    const Index id = std::stol(row[0]);
+    if (id < 0 || id >= Index(runs.size())) throw stale(fmt::format("run {}", id));
+    const std::vector<std::string> identity = run_identity(runs[id], hp_keys);
+    if (!std::equal(identity.begin(), identity.end(), row.begin()))
+      throw stale(fmt::format("run {}", id));
     done.insert(id);
   }
   if (std::filesystem::exists(traces_partial)) {
@@ -318,7 +331,7 @@ SweepOutcome run_sweep(const Experiment& e, const SweepOptions& o) {
   for (const RunSpec& r : all)
     if (r.run_id % o.shards == o.shard) mine.push_back(r);
   const std::set<Index> done =
-      o.resume ? resume_state(runs_partial, traces_partial, all) : std::set<Index>{};
+      o.resume ? resume_state(runs_partial, traces_partial, all, hp_keys) : std::set<Index>{};
   out.total = mine.size();
   if (o.dry_run) {
     print_dry_run(mine, done);

@@ -47,8 +47,14 @@ def parse_args(argv):
     a = p.parse_args(argv)
     if a.processes < 1:
         raise InputError(f"--processes must be >= 1, got {a.processes}")
-    if not os.access(a.exe, os.X_OK):
+    if not (os.path.isfile(a.exe) and os.access(a.exe, os.X_OK)):
         raise InputError(f"{a.exe}: no such executable (build with scripts/build.sh)")
+    if a.out and not os.path.isdir(os.path.dirname(os.path.abspath(a.out))):
+        raise InputError(f"--out {a.out}: no such directory")
+    for arg in a.bench_args:
+        if arg.startswith(("--benchmark_format", "--benchmark_repetitions",
+                           "--benchmark_report_aggregates_only", "--benchmark_filter")):
+            raise InputError(f"{arg}: set by this script (see --filter)")
     return a
 
 
@@ -58,9 +64,13 @@ def one_process(a):
            "--benchmark_report_aggregates_only=true", "--benchmark_format=json", *a.bench_args]
     run = subprocess.run(cmd, capture_output=True, text=True)
     if run.returncode != 0:
-        raise InputError(f"{a.exe} failed: {run.stderr.strip().splitlines()[-1:]}")
+        last = (run.stderr.strip().splitlines() or ["no message"])[-1]
+        raise InputError(f"{a.exe} failed (exit status {run.returncode}): {last}")
     values = {}
-    benchmarks = json.loads(run.stdout)["benchmarks"] if run.stdout.strip() else []
+    try:
+        benchmarks = json.loads(run.stdout)["benchmarks"] if run.stdout.strip() else []
+    except (ValueError, KeyError, TypeError):
+        raise InputError(f"{a.exe} did not write Google Benchmark JSON") from None
     for b in benchmarks:
         if b.get("aggregate_name") != "median":
             continue

@@ -319,6 +319,13 @@ class BenchProcesses(Base):
                  "1", "--counter", "bogus", "--", "--benchmark_min_time=0.001", names=["bogus"])
         self.bad("bench_processes.py", "--exe", "/nonexistent", names=["/nonexistent"])
         self.bad("bench_processes.py", "--exe", exe, "--processes", "0", names=["--processes"])
+        self.bad("bench_processes.py", "--exe", os.path.dirname(exe), names=["no such executable"])
+        self.bad("bench_processes.py", "--exe", "/bin/echo", "--processes", "1",
+                 names=["/bin/echo", "JSON"])
+        self.bad("bench_processes.py", "--exe", exe, "--out", "/nonexistent/x.json",
+                 names=["/nonexistent/x.json"])
+        self.bad("bench_processes.py", "--exe", exe, "--", "--benchmark_repetitions=1",
+                 names=["--benchmark_repetitions=1"])
 
 
 if __name__ == "__main__":

@@ -136,6 +136,9 @@ TEST_CASE("a sweep with overridden seeds records them, so its shards merge", "[s
   CHECK_THAT(e.text, Catch::Contains("[optimizers.sgd]\nlr = { logspace"));  // the rest as is
   CHECK(expand(e).front().label == "sgd");  // the file's order, which is the runs' order
   CHECK(with_seeds(parse_experiment(kNoSeeds, "n.toml"), 2).seeds == 2);
+  CHECK(with_seeds(parse_experiment(std::string("\xEF\xBB\xBF") + kNoSeeds, "bom.toml"), 2).seeds ==
+        2);                                // a byte-order mark stays first
+  CHECK(with_seeds(e, 1).text == e.text);  // unchanged when the count is the file's
   CHECK(expand(e).size() == expand(parse_experiment(kExperiment, "unit.toml")).size() / 3);
   const fs::path whole = fresh_dir("seeds_whole"), s0 = fresh_dir("seeds_s0"),
                  s1 = fresh_dir("seeds_s1"), merged = fresh_dir("seeds_merged");
@@ -216,6 +219,31 @@ TEST_CASE("resume finishes an interrupted sweep with the same results", "[sweep]
   CHECK(r.skipped == 10);
   CHECK(r.ran == 32);
   check_same(whole, part);
+  fs::remove_all(whole);
+  fs::remove_all(part);
+}
+
+TEST_CASE("resume refuses partial files from another experiment before running", "[sweep]") {
+  const Experiment e = parse_experiment(kExperiment, "unit.toml");
+  const fs::path whole = fresh_dir("swhole"), part = fresh_dir("spart");
+  sweep(e, whole, 2);
+  const CsvTable runs = read_csv(whole / "runs.csv");
+  const auto interrupted = [&](const std::vector<std::string>& header, std::size_t drop) {
+    fs::remove_all(part);
+    fs::create_directories(part);
+    CsvWriter r = CsvWriter::appending(part / "runs.partial.csv", header);
+    for (int i = 0; i < 4; ++i)
+      r.row(std::vector<std::string>(runs.rows[i].begin(), runs.rows[i].end() - drop));
+  };
+  // Started with 3 seeds, resumed with 2: run 2 is then another configuration's first seed.
+  interrupted(runs.header, 0);
+  CHECK_THROWS_WITH(sweep(with_seeds(e, 2), part, 1, 0, 1, true),
+                    Catch::Contains("run 2 does not match"));
+  // Written by a version with one column less.
+  interrupted(std::vector<std::string>(runs.header.begin(), runs.header.end() - 1), 1);
+  CHECK_THROWS_WITH(sweep(e, part, 1, 0, 1, true), Catch::Contains("the header does not match"));
+  CHECK_FALSE(fs::exists(part / "runs.csv"));
+  CHECK(read_csv(part / "runs.partial.csv").rows.size() == 4);  // nothing appended
   fs::remove_all(whole);
   fs::remove_all(part);
 }
