@@ -6,16 +6,22 @@
 #include <cmath>
 #include <filesystem>
 
+#include "bench/harness_run.hpp"
 #include "lib/experiment.hpp"
-#include "lib/optimizer_registry.hpp"
-#include "lib/run.hpp"
 #include "lib/sweep.hpp"
-#include "problems/registry.hpp"
 
 namespace descent {
 namespace {
 
 constexpr Index kSteps = 100000;
+
+// Each iteration of the loop benchmarks below takes kSteps steps: report the time per step.
+void count_steps(benchmark::State& state) {
+  state.SetItemsProcessed(state.iterations() * kSteps);
+  state.counters["ns_per_step"] =
+      benchmark::Counter(double(state.iterations() * kSteps),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
 
 // Adam on 2-D Rosenbrock with everything inlined: the floor for one step (gradient + update).
 void BM_BareLoop(benchmark::State& state) {
@@ -38,10 +44,7 @@ void BM_BareLoop(benchmark::State& state) {
     benchmark::DoNotOptimize(f);
     benchmark::DoNotOptimize(x);
   }
-  state.SetItemsProcessed(state.iterations() * kSteps);
-  state.counters["ns_per_step"] =
-      benchmark::Counter(double(state.iterations() * kSteps),
-                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  count_steps(state);
 }
 BENCHMARK(BM_BareLoop)->Unit(benchmark::kMillisecond);
 
@@ -83,28 +86,16 @@ void BM_CallLoop(benchmark::State& state) {
     benchmark::DoNotOptimize(f);
     benchmark::DoNotOptimize(x);
   }
-  state.SetItemsProcessed(state.iterations() * kSteps);
-  state.counters["ns_per_step"] =
-      benchmark::Counter(double(state.iterations() * kSteps),
-                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  count_steps(state);
 }
 BENCHMARK(BM_CallLoop)->Unit(benchmark::kMillisecond);
 
 // The same through the harness: registry optimizer, virtual problem, schedule, 100 log-spaced
 // logging points, target check, divergence check.
 void BM_RunLoop(benchmark::State& state) {
-  const auto problem = make_problem("rosenbrock", 0);
-  auto adam = make_optimizer<double>(parse_optimizer("adam:lr=1e-3"), 2);
-  RunSettings settings;
-  settings.budget.iters = kSteps;
-  settings.log.points = 100;
-  settings.diverge_factor = 1e6;
-  settings.target = Target{Target::Kind::gap, 1e-12};
-  for (auto _ : state) benchmark::DoNotOptimize(run(*problem, *adam, Schedule(), settings));
-  state.SetItemsProcessed(state.iterations() * kSteps);
-  state.counters["ns_per_step"] =
-      benchmark::Counter(double(state.iterations() * kSteps),
-                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  const bench::HarnessRun harness_run(kSteps);
+  for (auto _ : state) benchmark::DoNotOptimize(harness_run());
+  count_steps(state);
 }
 BENCHMARK(BM_RunLoop)->Unit(benchmark::kMillisecond);
 

@@ -18,9 +18,9 @@
 #include <string>
 #include <vector>
 
+#include "bench/harness_run.hpp"
 #include "lib/experiment.hpp"
 #include "lib/optimizer_registry.hpp"
-#include "lib/run.hpp"
 #include "lib/sweep.hpp"
 #include "problems/registry.hpp"
 
@@ -68,21 +68,11 @@ Body prepare_gradient(const std::string& spec) {
   };
 }
 
-// The run loop's own overhead: a 2-D Adam run whose step costs tens of instructions, so the
-// loop's bookkeeping (logging, target and divergence checks, the calls) shows in the count.
-constexpr Index kRunSteps = 20000;
-
+// The run loop's own overhead: a run whose step costs tens of instructions, so the loop's
+// bookkeeping (logging, target and divergence checks, the calls) shows in the count.
 Body prepare_run() {
-  std::shared_ptr<const Problem> problem = make_problem("rosenbrock", 0);
-  auto adam = std::shared_ptr(make_optimizer<double>(parse_optimizer("adam:lr=1e-3"), 2));
-  return [problem, adam] {
-    RunSettings settings;
-    settings.budget.iters = kRunSteps;
-    settings.log.points = 100;
-    settings.diverge_factor = 1e6;
-    settings.target = Target{Target::Kind::gap, 1e-12};
-    return run(*problem, *adam, Schedule(), settings).summary.final_loss;
-  };
+  auto harness_run = std::make_shared<bench::HarnessRun>(20000);
+  return [harness_run] { return (*harness_run)().summary.final_loss; };
 }
 
 // A short sweep through the whole harness: expansion, the run loop, CSV, best.csv, meta.json.

@@ -19,6 +19,7 @@ is 1. Benchmarks present in only one file are listed and do not fail.
 Exit status: 0 no regression, 1 a regression, 2 bad input."""
 import argparse
 import json
+import os
 import re
 import signal
 import statistics
@@ -26,18 +27,12 @@ import sys
 
 import pandas as pd
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from scriptlib import InputError, Parser  # noqa: E402
+
 UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 CALIBRATION = re.compile(r"^BM_(Triad|Gemm)\b")
 DEFAULT_CALIBRATION = "BM_Gemm/m:64/k:64/n:64"
-
-
-class InputError(Exception):
-    pass
-
-
-class Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line and exit status 2, as every script here
-        raise InputError(message)
 
 
 def entry_seconds(entry, path):

@@ -15,24 +15,15 @@ those. The table shows, per benchmark, the median, minimum and maximum over proc
 values in order. --out writes them as JSON (through a temporary file). Exit status 2 on bad
 input: a missing executable, a filter that matches nothing, a counter a benchmark lacks.
 """
-import argparse
 import json
 import os
 import statistics
 import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-class InputError(Exception):
-    pass
-
-
-class Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line and exit status 2, as every script here
-        raise InputError(message)
+sys.path.insert(0, HERE)
+from scriptlib import InputError, Parser, write_text  # noqa: E402
 
 
 def parse_args(argv):
@@ -90,15 +81,6 @@ def to_ns(counter, b):
     return 1e9 if counter == "ns_per_step" else 1
 
 
-def write_json(path, data):
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), suffix=".tmp")
-    with os.fdopen(fd, "w") as f:
-        json.dump(data, f, indent=1)
-        f.write("\n")
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-
-
 def main(argv):
     a = parse_args(argv)
     per_process = [one_process(a) for _ in range(a.processes)]
@@ -113,9 +95,10 @@ def main(argv):
         print(f"{n:<{width}}  {statistics.median(v):6.4g}  {min(v):6.4g}  {max(v):6.4g}  "
               f"{unit} [{values}]")
     if a.out:
-        write_json(a.out, {"counter": a.counter, "processes": a.processes, "filter": a.filter,
-                           "values": table,
-                           "median": {n: statistics.median(v) for n, v in table.items()}})
+        medians = {n: statistics.median(v) for n, v in table.items()}
+        data = {"counter": a.counter, "processes": a.processes, "filter": a.filter,
+                "values": table, "median": medians}
+        write_text(a.out, json.dumps(data, indent=1) + "\n")
 
 
 if __name__ == "__main__":

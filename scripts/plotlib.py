@@ -19,6 +19,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import (FixedLocator, FuncFormatter, LogLocator,  # noqa: E402
                                NullLocator)
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from scriptlib import InputError, commit_file, fail, main_guard, write_text  # noqa: E402,F401
+
 # Reproducible SVG output (no random ids, no date), so regenerated figures diff cleanly.
 plt.rcParams.update({
     "svg.hashsalt": "descent",
@@ -47,23 +50,6 @@ AXIS_NAMES = {
     "epochs_to_target": "epochs",
     "time_to_target_s": "wall-clock time (s)",
 }
-
-
-class InputError(Exception):
-    pass
-
-
-def fail(message):
-    print(f"error: {message}", file=sys.stderr)
-    sys.exit(2)
-
-
-def main_guard(main):
-    """Runs main(); bad input becomes one `error:` line and exit status 2, not a traceback."""
-    try:
-        main()
-    except InputError as e:
-        fail(e)
 
 
 def read_csv(path, columns=()):
@@ -200,15 +186,6 @@ def interpolate(x, y, grid, log_x, log_y, after=np.nan):
     return out
 
 
-def _commit(tmp, path):
-    """Renames a finished temporary file into place, with the usual permissions (mkstemp
-    creates files readable by the owner only)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
-    os.replace(tmp, path)
-
-
 def save_figure(fig, stem):
     """Writes stem.png and stem.svg via temporary names, so no half-written figure is left."""
     os.makedirs(os.path.dirname(os.path.abspath(stem)), exist_ok=True)
@@ -221,7 +198,7 @@ def save_figure(fig, stem):
         try:
             fig.savefig(tmp, format=fmt, dpi=200, bbox_inches="tight",
                         metadata={"Date": None} if fmt == "svg" else None)
-            _commit(tmp, path)
+            commit_file(tmp, path)
         finally:
             if os.path.exists(tmp):
                 os.remove(tmp)
@@ -229,19 +206,6 @@ def save_figure(fig, stem):
     plt.close(fig)
     print("\n".join(paths))
     return paths
-
-
-def write_text(path, text):
-    """Writes a text file via a temporary name in the same folder, then renames it."""
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(os.path.abspath(path)))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        _commit(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
 
 
 def log_scale_fits(values):
