@@ -151,14 +151,4 @@ int main(int argc, char** argv) {
 }  // namespace
 }  // namespace descent
 
-int main(int argc, char** argv) {
-  try {
-    return descent::main(argc, argv);
-  } catch (const descent::UsageError& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "error: internal: {}\n", e.what());
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return descent::guarded_main(descent::main, argc, argv); }

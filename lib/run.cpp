@@ -59,8 +59,9 @@ class LogSchedule {
     std::sort(points_.begin(), points_.end());
     points_.erase(std::unique(points_.begin(), points_.end()), points_.end());
   }
-  // Called for k = 0, 1, 2, ... in order; one comparison per step.
+  // The next iteration to log (where a lean stretch of the run loop must stop).
   Index next() const { return next_; }
+  // Called for k = 0, 1, 2, ... in order; one comparison per step.
   bool due(Index k) {
     if (k != next_) return false;
     if (points_.empty())

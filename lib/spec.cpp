@@ -7,6 +7,18 @@
 #include <cmath>
 
 namespace descent {
+
+int guarded_main(int (*main)(int, char**), int argc, char** argv) {
+  try {
+    return main(argc, argv);
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "error: internal: {}\n", e.what());
+    return 1;
+  }
+}
 namespace {
 
 std::string_view trim(std::string_view s) {

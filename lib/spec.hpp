@@ -23,6 +23,10 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Runs a program's main: a UsageError becomes one "error: <what>" line and exit status 2, any
+// other exception an "error: internal: <what>" line and exit status 1.
+int guarded_main(int (*main)(int, char**), int argc, char** argv);
+
 struct Spec {
   std::string text;  // as written, for error messages
   std::string name;
