@@ -21,6 +21,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "lib/optimizer.hpp"
@@ -73,12 +74,13 @@ class Adam {
   // One step at the rate α = lr that first shrinks θ by the factor `keep`: θ ← keep θ − ...
   // (AdamW's decoupled decay, keep = 1 − α λ; Adam's keep = 1 is exact, so both share this loop).
   void update(VecRef<T> x, CVecRef<T> g, T lr, T keep) {
-    const Moments k{T(c_.beta1), T(c_.beta2), T(c_.eps), lr * T(inv_bc1_), T(root_scale_), keep};
+    const T step_size = lr * T(inv_bc1_[next_]), root_scale = T(root_scale_[next_]);
+    const Moments k{T(c_.beta1), T(c_.beta2), T(c_.eps), step_size, root_scale, keep};
     if (c_.amsgrad)
       fused<true>(k, x.size(), x.data(), g.data(), m_.data(), v_.data(), vmax_.data());
     else
       fused<false>(k, x.size(), x.data(), g.data(), m_.data(), v_.data(), nullptr);
-    prepare_corrections();
+    if (++next_ == kBlock) prepare_corrections();
   }
 
   void reset() {
@@ -110,21 +112,37 @@ class Adam {
     }
   }
 
-  // The corrections of the next step, 1/(1 − β1^t) and 1/√(1 − β2^t), computed at the end of
-  // this one: their square root and divisions then run while the next gradient is computed,
-  // instead of delaying the next update (a 2-D step is a chain of dependent latencies). β^t are
-  // running products, as std::pow would cost more than a whole 2-D step.
+  // The corrections 1/(1 − β1^t) and 1/√(1 − β2^t) of the next kBlock steps, computed together
+  // every kBlock steps as vectors. A small step is a chain of dependent square roots and
+  // divisions, and the CPU's divider is one unit that is not fully pipelined: the corrections'
+  // own root and two divisions, computed step by step, queued in front of the update's and cost
+  // about a quarter of a 2-D step. As vectors they take one root and two divisions per block.
+  // β^t are running products, as std::pow would cost more than a whole 2-D step; the values are
+  // those a step-by-step computation gives.
   void prepare_corrections() {
-    beta1_t_ *= c_.beta1;
-    beta2_t_ *= c_.beta2;
-    inv_bc1_ = c_.bias_correction ? 1 / (1 - beta1_t_) : 1;
-    root_scale_ = c_.bias_correction ? 1 / std::sqrt(1 - beta2_t_) : 1;
+    next_ = 0;
+    std::array<double, kBlock> b1t, b2t;
+    for (int j = 0; j < kBlock; ++j) {
+      b1t[j] = beta1_t_ *= c_.beta1;
+      b2t[j] = beta2_t_ *= c_.beta2;
+    }
+    if (!c_.bias_correction) {
+      inv_bc1_.fill(1);
+      root_scale_.fill(1);
+      return;
+    }
+    for (int j = 0; j < kBlock; ++j) {
+      inv_bc1_[j] = 1 / (1 - b1t[j]);
+      root_scale_[j] = 1 / std::sqrt(1 - b2t[j]);
+    }
   }
 
+  static constexpr int kBlock = 8;
   Config c_;
   Vec<T> m_, v_, vmax_;
-  double beta1_t_ = 1, beta2_t_ = 1;  // β1^t, β2^t of the next step
-  double inv_bc1_ = 1, root_scale_ = 1;
+  double beta1_t_ = 1, beta2_t_ = 1;  // β1^t, β2^t of the block's last step
+  std::array<double, kBlock> inv_bc1_, root_scale_;
+  int next_ = 0;  // the next step's index into the block
 };
 
 }  // namespace descent
