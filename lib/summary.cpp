@@ -7,6 +7,7 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <set>
 #include <tuple>
 
 #include "lib/experiment.hpp"
@@ -20,6 +21,10 @@ const char* const kReported[] = {"iters_to_target",  "evals_to_target", "epochs_
                                  "time_to_target_s", "final_loss",      "final_gap",
                                  "final_test_acc"};
 
+bool is_target_metric(const std::string& metric) {
+  return metric.find("_to_target") != std::string::npos;
+}
+
 bool maximized(const std::string& metric) {
   for (const auto& m : tune_metrics())
     if (m.name == metric) return m.maximize;
@@ -32,8 +37,7 @@ double value_of(const CsvTable& t, const std::vector<std::string>& row, const st
   const std::string& text = row[t.column(metric)];
   double v = 0;
   if (text.empty() || !parse_double(text, v) || std::isnan(v)) return worst;
-  if (row[t.column("status")] != "ok" && metric.find("_to_target") == std::string::npos)
-    return worst;
+  if (row[t.column("status")] != "ok" && !is_target_metric(metric)) return worst;
   return v;
 }
 
@@ -97,6 +101,21 @@ Score score_of(const CsvTable& t, const Rows& rows, const TuneRule& rule, bool h
           statistic(values_of(t, rows, "final_loss"), "median", false)};
 }
 
+// The metrics each problem has at all: the target metrics when the experiment has a target, any
+// other metric when some run of the problem has a value for it (no test set: no accuracy; no
+// known optimum: no gap). best.csv leaves the others empty rather than calling them unreached.
+std::map<std::string, std::set<std::string>> metrics_by_problem(const CsvTable& t,
+                                                                bool has_target) {
+  std::map<std::string, std::set<std::string>> has;
+  for (const auto& r : t.rows) {
+    auto& metrics = has[r[t.column("problem")]];
+    for (const auto& m : tune_metrics())
+      if (is_target_metric(m.name) ? has_target : !r[t.column(m.name)].empty())
+        metrics.insert(m.name);
+  }
+  return has;
+}
+
 }  // namespace
 
 double quantile(const std::vector<double>& sorted, double q) {
@@ -110,15 +129,14 @@ double quantile(const std::vector<double>& sorted, double q) {
   return a + frac * (b - a);
 }
 
-void write_best(const CsvTable& runs, const TuneRule& rule, const std::filesystem::path& path) {
-  const bool has_target = std::any_of(runs.rows.begin(), runs.rows.end(), [&](const auto& r) {
-    return !r[runs.column("iters_to_target")].empty();
-  });
+void write_best(const CsvTable& runs, const TuneRule& rule, bool has_target,
+                const std::filesystem::path& path) {
   std::vector<std::string> header = {"problem",   "optimizer", "config",       "schedule",
                                      "batch",     "seeds",     "success_rate", "tune_metric",
                                      "tune_stat", "tune_value"};
   for (const char* m : kReported)
     for (const char* q : {"median", "q25", "q75"}) header.push_back(fmt::format("{}_{}", m, q));
+  const auto has = metrics_by_problem(runs, has_target);
   CsvWriter out(path, header);
   for (const auto& [outer, configs] : group_runs(runs)) {
     const Rows* best = nullptr;
@@ -129,15 +147,19 @@ void write_best(const CsvTable& runs, const TuneRule& rule, const std::filesyste
         best = &rows, best_score = score;
     }
     const auto& first = runs.rows[best->front()];
+    const auto& metrics = has.at(first[runs.column("problem")]);
+    auto cell = [&](const std::string& metric, double v) {
+      return metrics.contains(metric) ? format_number(v) : std::string();
+    };
     std::vector<std::string> row;
     for (const char* c : {"problem", "optimizer", "config", "schedule", "batch"})
       row.push_back(first[runs.column(c)]);
     row.insert(row.end(), {fmt::format("{}", best->size()), format_number(best_score.success),
-                           rule.metric, rule.stat, format_number(best_score.value)});
+                           rule.metric, rule.stat, cell(rule.metric, best_score.value)});
     for (const char* m : kReported) {
       std::vector<double> v = values_of(runs, *best, m);
       std::sort(v.begin(), v.end());
-      for (double q : {0.5, 0.25, 0.75}) row.push_back(format_number(quantile(v, q)));
+      for (double q : {0.5, 0.25, 0.75}) row.push_back(cell(m, quantile(v, q)));
     }
     out.row(row);
   }

@@ -244,7 +244,8 @@ void copy_text(const std::string& text, const std::filesystem::path& path) {
 void finalize(const Experiment& e, const std::filesystem::path& dir, const SweepFacts& facts) {
   write_sorted(read_csv(dir / "runs.partial.csv"), dir / "runs.csv");
   write_sorted(read_csv(dir / "traces.partial.csv"), dir / "traces.csv");
-  write_best(read_csv(dir / "runs.csv"), {e.tune_metric, e.tune_stat}, dir / "best.csv");
+  write_best(read_csv(dir / "runs.csv"), {e.tune_metric, e.tune_stat}, e.target.has_value(),
+             dir / "best.csv");
   copy_text(e.text, dir / "experiment.toml");
   write_meta(dir / "meta.json", e, facts);
   std::filesystem::remove(dir / "runs.partial.csv");
@@ -389,7 +390,8 @@ void merge_sweeps(const std::vector<std::filesystem::path>& dirs,
   std::filesystem::create_directories(out);
   write_sorted(runs, out / "runs.csv");
   write_sorted(traces, out / "traces.csv");
-  write_best(read_csv(out / "runs.csv"), {e.tune_metric, e.tune_stat}, out / "best.csv");
+  write_best(read_csv(out / "runs.csv"), {e.tune_metric, e.tune_stat}, e.target.has_value(),
+             out / "best.csv");
   copy_text(text, out / "experiment.toml");
   write_meta(out / "meta.json", e,
              {0, fmt::format("merged from {} directories", dirs.size()), expected});

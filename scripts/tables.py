@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Turns a sweep's best.csv into a Markdown table: one row per optimizer, one column per problem;
 a cell is the median of the metric across seeds [25–75 %] (success rate), for each optimizer's
-best configuration. The best median of each column is bold."""
+best configuration. The best median of each column is bold; "—" marks a metric the problem does
+not have (an empty cell in best.csv: no test set, no known optimum, no target)."""
 import argparse
 import math
 import os
@@ -30,8 +31,10 @@ def number(v, metric):
 def cell(row, metric):
     median, q25, q75 = (row[f"{metric}_{q}"] for q in ("median", "q25", "q75"))
     rate = f"({math.floor(100 * row['success_rate'] + 0.5)}%)"
+    if math.isnan(median):
+        return "—"  # an empty cell: the problem has no such metric (no test set, no f*, no target)
     if metric in MAXIMIZED and median == -math.inf:
-        return f"— {rate}"  # no accuracy: no test set, or every run failed
+        return f"— {rate}"  # no accuracy: every run failed
     if math.isinf(median):
         return f"∞ {rate}"
     return f"{number(median, metric)} [{number(q25, metric)}–{number(q75, metric)}] {rate}"
@@ -47,7 +50,7 @@ def build_table(best, metric, path):
     for p in problems:
         sub = best[best["problem"] == p].drop_duplicates("optimizer")
         medians = sub[f"{metric}_median"]
-        finite = medians[medians.abs() != math.inf]
+        finite = medians[medians.abs() < math.inf]  # neither ±∞ nor empty
         top = (finite.max() if metric in MAXIMIZED else finite.min()) if len(finite) else None
         for _, r in sub.iterrows():
             text = cell(r, metric)

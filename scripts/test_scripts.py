@@ -59,7 +59,7 @@ def make_fixture(d):
         r = [p, o, config(o, lr), "constant", 0, 3, rate, "iters_to_target", "median", iters[0]]
         for m in METRICS:
             r += {"iters_to_target": iters, "evals_to_target": iters,
-                  "final_loss": loss, "final_test_acc": ("-inf",) * 3}.get(m, ("1.5",) * 3)
+                  "final_loss": loss, "final_test_acc": ("",) * 3}.get(m, ("1.5",) * 3)
         rows.append(r)
     write_csv(os.path.join(d, "best.csv"), header, rows)
 
@@ -177,6 +177,14 @@ class Tables(Base):
         self.assertEqual(cells["sgd"], ["**0.000123 [0.0001–0.0002] (100%)**",
                                         "1.23e6 [1e6–2e6] (67%)"])
         self.assertEqual(cells["adam"], ["0.5 [0.4–0.6] (0%)", "**3 [2–4] (100%)**"])
+
+    def test_metric_the_problems_lack(self):
+        # No test set: best.csv leaves final_test_acc empty, and the table says so in each cell.
+        out = os.path.join(self.tmp, "t.md")
+        self.ok("tables.py", self.dir, "--metric", "final_test_acc", "--out", out)
+        with open(out, encoding="utf-8") as f:
+            cells = table_cells(f.read())
+        self.assertEqual(cells, {"sgd": ["—", "—"], "adam": ["—", "—"]})
 
     def test_readme(self):
         readme = os.path.join(self.tmp, "README.md")

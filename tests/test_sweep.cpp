@@ -356,7 +356,7 @@ TEST_CASE("best.csv picks the configuration with the best median and reports qua
     row(5, "sgd:lr=0.2", "50", "ok");
     w.commit();
   }
-  write_best(read_csv(runs_file), {"iters_to_target", "median"}, dir / "best.csv");
+  write_best(read_csv(runs_file), {"iters_to_target", "median"}, true, dir / "best.csv");
   const CsvTable best = read_csv(dir / "best.csv");
   REQUIRE(best.rows.size() == 1);
   CHECK(best.rows[0][best.column("config")] == "sgd:lr=0.1");  // median 20 < 40
@@ -364,7 +364,7 @@ TEST_CASE("best.csv picks the configuration with the best median and reports qua
   CHECK(best.rows[0][best.column("iters_to_target_q25")] == "15");
   CHECK(best.rows[0][best.column("iters_to_target_q75")] == "inf");
   CHECK(std::stod(best.rows[0][best.column("success_rate")]) == Approx(2.0 / 3));
-  write_best(read_csv(runs_file), {"iters_to_target", "worst"}, dir / "best.csv");
+  write_best(read_csv(runs_file), {"iters_to_target", "worst"}, true, dir / "best.csv");
   CHECK(read_csv(dir / "best.csv").rows[0][best.column("config")] == "sgd:lr=0.2");
   fs::remove_all(dir);
 }
@@ -412,9 +412,48 @@ TEST_CASE("when no configuration reaches the target, best.csv shows the lowest f
     }
     w.commit();
   }
-  write_best(read_csv(dir / "runs.csv"), {"iters_to_target", "median"}, dir / "best.csv");
+  write_best(read_csv(dir / "runs.csv"), {"iters_to_target", "median"}, true, dir / "best.csv");
   const CsvTable best = read_csv(dir / "best.csv");
   CHECK(best.rows[0][best.column("config")] == "sgd:lr=1");
   CHECK(best.rows[0][best.column("iters_to_target_median")] == "inf");
   fs::remove_all(dir);
+}
+
+TEST_CASE(
+    "best.csv counts an unreached target as failure and leaves a metric out that the "
+    "problem lacks",
+    "[sweep]") {
+  const std::string head = R"(
+name = "metrics"
+problems = ["rosenbrock", "logreg:l2=0"]
+budget = { iters = 20 }
+log = { points = 5 }
+[optimizers.sgd]
+lr = [1e-4]
+)";
+  const fs::path dir = fresh_dir("metrics");
+  auto best_of = [&](const std::string& text) {
+    sweep(parse_experiment(text, "metrics.toml"), dir, 1);
+    const CsvTable best = read_csv(dir / "best.csv");
+    fs::remove_all(dir);
+    REQUIRE(best.rows.size() == 2);
+    return best;
+  };
+  // rosenbrock has no test set; logreg without l2 has no known optimum, so no gap.
+  const CsvTable reach = best_of("target = { loss = 1e-30 }\n" + head);
+  for (const auto& row : reach.rows) {
+    INFO(row[reach.column("problem")]);
+    CHECK(row[reach.column("success_rate")] == "0");
+    CHECK(row[reach.column("iters_to_target_median")] == "inf");
+    const bool rosenbrock = row[reach.column("problem")] == "rosenbrock";
+    CHECK(row[reach.column("final_test_acc_median")].empty() == rosenbrock);
+    CHECK(row[reach.column("final_gap_q75")].empty() == !rosenbrock);
+    CHECK_FALSE(row[reach.column("final_loss_median")].empty());
+  }
+  const CsvTable none = best_of(head);  // no target: success is finishing, no target metrics
+  for (const auto& row : none.rows) {
+    CHECK(row[none.column("success_rate")] == "1");
+    CHECK(row[none.column("iters_to_target_median")].empty());
+    CHECK(row[none.column("time_to_target_s_q25")].empty());
+  }
 }
