@@ -65,7 +65,11 @@ TEST_CASE("bad input is one error line and exit status 2", "[cli]") {
                     "key 'gamma' must be > 0");
   check_usage_error("run --problem rosenbrock --optimizer sgd --x0 1,2,3", "3 coordinates");
   check_usage_error("run --problem rosenbrock --optimizer sgd --x0 1,a", "'a' is not a number");
-  check_usage_error("run --problem rosenbrock --optimizer sgd --iters 0", "iters");
+  check_usage_error("run --problem rosenbrock --optimizer sgd --iters 0",
+                    "--iters: expected a whole number >= 1, got '0'");
+  check_usage_error("run --problem rosenbrock --optimizer sgd --iters 1e3", "got '1e3'");
+  check_usage_error("run --problem logreg --optimizer sgd --epochs -1",
+                    "--epochs: expected a number > 0, got '-1'");
   check_usage_error("run --problem rosenbrock --optimizer sgd --iters 5 --epochs 2", "excludes");
   check_usage_error("run --problem rosenbrock --optimizer sgd --batch 4", "no data samples");
   check_usage_error("run --optimizer sgd", "--problem");
@@ -140,6 +144,8 @@ TEST_CASE("sweep errors are one line and exit status 2", "[cli]") {
   check_usage_error("sweep " + file.string(), file.string() + ":5");
   check_usage_error("sweep /nonexistent.toml", "cannot read experiment file");
   check_usage_error("sweep " + file.string() + " --shard 3/2", "shard");
+  check_usage_error("sweep " + file.string() + " --threads 0",
+                    "--threads: expected a whole number >= 1, got '0'");
   check_usage_error("merge /nonexistent --out /tmp/x", "experiment.toml");
   fs::remove(file);
 }
