@@ -102,17 +102,29 @@ Score score_of(const CsvTable& t, const Rows& rows, const TuneRule& rule, bool h
 }
 
 // The metrics each problem has at all: the target metrics when the experiment has a target, any
-// other metric when some run of the problem has a value for it (no test set: no accuracy; no
-// known optimum: no gap). best.csv leaves the others empty rather than calling them unreached.
+// other metric when a run of the problem that finished ok has a value for it (no test set: no
+// accuracy; no known optimum: no gap). Failed runs leave every field empty, so a problem none of
+// whose runs finished ok keeps all metrics (and shows them as failures, ±∞). best.csv leaves the
+// metrics a problem lacks empty rather than calling them unreached.
 std::map<std::string, std::set<std::string>> metrics_by_problem(const CsvTable& t,
                                                                 bool has_target) {
   std::map<std::string, std::set<std::string>> has;
+  std::set<std::string> finished;  // problems with a run that finished ok
   for (const auto& r : t.rows) {
-    auto& metrics = has[r[t.column("problem")]];
+    const std::string& problem = r[t.column("problem")];
+    auto& metrics = has[problem];
     for (const auto& m : tune_metrics())
-      if (is_target_metric(m.name) ? has_target : !r[t.column(m.name)].empty())
+      if (is_target_metric(m.name)) {
+        if (has_target) metrics.insert(m.name);
+      } else if (r[t.column("status")] == "ok" && !r[t.column(m.name)].empty()) {
         metrics.insert(m.name);
+      }
+    if (r[t.column("status")] == "ok") finished.insert(problem);
   }
+  for (auto& [problem, metrics] : has)
+    if (!finished.contains(problem))
+      for (const auto& m : tune_metrics())
+        if (!is_target_metric(m.name)) metrics.insert(m.name);
   return has;
 }
 

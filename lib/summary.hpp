@@ -4,9 +4,9 @@
 // A run succeeds when it reached the target (or, without a target, finished with status ok).
 // Targets never reached, and the final metrics of failed runs, count as +∞ (for accuracies, −∞),
 // so a configuration that fails on half its seeds has an infinite median; quantiles are numpy's
-// linear interpolation. A metric the problem does not have (no test set, no known optimum; the
-// target metrics when the experiment has no target) is left empty. Ties go to the higher
-// success rate, then to the lower median final gap, then final loss.
+// linear interpolation. A metric the problem does not have (no test set, no known optimum, as
+// its runs that finished ok show; the target metrics when the experiment has no target) is left
+// empty. Ties go to the higher success rate, then to the lower median final gap, then final loss.
 #pragma once
 
 #include <filesystem>

@@ -457,3 +457,26 @@ lr = [1e-4]
     CHECK(row[none.column("time_to_target_s_q25")].empty());
   }
 }
+
+TEST_CASE("best.csv shows the metrics of a problem none of whose runs finished as failures",
+          "[sweep]") {
+  // Failed runs leave their fields empty; that must not read as "the problem has no such metric".
+  const fs::path dir = fresh_dir("failed_metrics");
+  sweep(parse_experiment(R"(
+name = "failed"
+problems = ["rosenbrock:dim=1"]
+budget = { iters = 20 }
+[optimizers.sgd]
+lr = [1e-4]
+)",
+                         "failed.toml"),
+        dir, 1);
+  const CsvTable best = read_csv(dir / "best.csv");
+  fs::remove_all(dir);
+  REQUIRE(best.rows.size() == 1);
+  CHECK(best.rows[0][best.column("success_rate")] == "0");
+  CHECK(best.rows[0][best.column("final_loss_median")] == "inf");
+  CHECK(best.rows[0][best.column("tune_value")] == "inf");
+  CHECK(best.rows[0][best.column("final_test_acc_q25")] == "-inf");
+  CHECK(best.rows[0][best.column("iters_to_target_median")].empty());
+}
