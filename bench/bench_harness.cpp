@@ -45,7 +45,7 @@ class Corrections {
       b2t[j] = beta2_t_ *= kBeta2;
     }
     for (int j = 0; j < kBlock; ++j) {
-      step_[j] = kLr / (1 - b1t[j]);
+      step_[j] = kLr * (1 / (1 - b1t[j]));
       root_scale_[j] = 1 / std::sqrt(1 - b2t[j]);
     }
     next_ = 0;

@@ -4,7 +4,6 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <charconv>
 #include <string>
 #include <vector>
 
@@ -12,26 +11,6 @@
 #include "lib/spec.hpp"
 
 namespace descent::cli {
-namespace {
-
-// A validator that accepts the whole text as a T greater than `above` (from_chars: no locale,
-// no leading blanks, no trailing rest).
-template <class T>
-CLI::Validator greater_than(T above, const char* what) {
-  return CLI::Validator(
-      [above, what](std::string& text) -> std::string {
-        T v{};
-        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-        if (ec == std::errc() && end == text.data() + text.size() && v > above) return {};
-        return fmt::format("expected {}, got '{}'", what, text);
-      },
-      what);
-}
-
-}  // namespace
-
-CLI::Validator positive_count() { return greater_than<long>(0, "a whole number >= 1"); }
-CLI::Validator positive_real() { return greater_than<double>(0, "a number > 0"); }
 
 int main(int argc, char** argv) {
   CLI::App app{"descent: benchmark and experiment harness for gradient-based optimizers"};

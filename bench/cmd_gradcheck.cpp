@@ -24,7 +24,7 @@ CLI::App* add(CLI::App& app, GradCheckArgs& a) {
   cmd->add_option("--seed", a.seed, "Seed of the problem instance and the check points")
       ->capture_default_str();
   cmd->add_option("--points", a.points, "Random points around the start point")
-      ->check(positive_count())
+      ->check(positive_count<int>())
       ->capture_default_str();
   return cmd;
 }

@@ -35,17 +35,17 @@ CLI::App* add(CLI::App& app, RunArgs& a) {
   cmd->add_option("-s,--schedule", a.schedule, "Learning-rate schedule spec")
       ->capture_default_str();
   auto* iters = cmd->add_option("--iters", a.iters, "Number of steps (default 1000)")
-                    ->check(positive_count());
+                    ->check(positive_count<long>());
   cmd->add_option("--epochs", a.epochs, "Passes over the training data instead of --iters")
       ->check(positive_real())
       ->excludes(iters);
   cmd->add_option("--batch", a.batch, "Samples per step for data problems (default: full batch)")
-      ->check(positive_count());
+      ->check(positive_count<long>());
   cmd->add_option("--seed", a.seed, "Seed of the problem instance, start point and batch order")
       ->capture_default_str();
   cmd->add_option("--x0", a.x0, "Start point as a,b,... (default: the problem's)");
   cmd->add_option("--log-every", a.log_every, "Log every K-th step into the trace")
-      ->check(positive_count())
+      ->check(positive_count<long>())
       ->capture_default_str();
   cmd->add_option("--trace", a.trace, "Write the trace as CSV to this file");
   cmd->add_flag("--trace-x", a.trace_x, "Also write the iterate x into the trace (dim <= 3)");

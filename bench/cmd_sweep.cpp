@@ -68,10 +68,10 @@ void add_sweep_command(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("sweep", "Run every configuration x seed of an experiment file");
   cmd->add_option("file", a->file, "Experiment file (TOML)")->required();
   cmd->add_option("--threads", a->threads, "Runs in parallel (default: all cores)")
-      ->check(positive_count());
+      ->check(positive_count<int>());
   cmd->add_option("--out", a->out, "Output directory (default: results/<name>)");
   cmd->add_option("--seeds", a->seeds, "Override the file's number of repetitions")
-      ->check(positive_count());
+      ->check(positive_count<int>());
   cmd->add_flag("--resume", a->resume, "Continue an interrupted sweep, skipping finished runs");
   cmd->add_option("--shard", a->shard, "Run only slice I of N (I/N), for several machines");
   cmd->add_flag("--dry-run", a->dry_run, "List the runs without running them");

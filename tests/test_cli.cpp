@@ -69,7 +69,8 @@ TEST_CASE("bad input is one error line and exit status 2", "[cli]") {
                     "--iters: expected a whole number >= 1, got '0'");
   check_usage_error("run --problem rosenbrock --optimizer sgd --iters 1e3", "got '1e3'");
   check_usage_error("run --problem logreg --optimizer sgd --epochs -1",
-                    "--epochs: expected a number > 0, got '-1'");
+                    "--epochs: expected a finite number > 0, got '-1'");
+  check_usage_error("run --problem logreg --optimizer sgd --epochs inf", "got 'inf'");
   check_usage_error("run --problem rosenbrock --optimizer sgd --iters 5 --epochs 2", "excludes");
   check_usage_error("run --problem rosenbrock --optimizer sgd --batch 4", "no data samples");
   check_usage_error("run --optimizer sgd", "--problem");
@@ -146,6 +147,7 @@ TEST_CASE("sweep errors are one line and exit status 2", "[cli]") {
   check_usage_error("sweep " + file.string() + " --shard 3/2", "shard");
   check_usage_error("sweep " + file.string() + " --threads 0",
                     "--threads: expected a whole number >= 1, got '0'");
+  check_usage_error("sweep " + file.string() + " --threads 5000000000", "got '5000000000'");
   check_usage_error("merge /nonexistent --out /tmp/x", "experiment.toml");
   fs::remove(file);
 }
