@@ -103,30 +103,29 @@ Score score_of(const CsvTable& t, const Rows& rows, const TuneRule& rule, bool h
 
 // The metrics each problem has at all: the target metrics when the experiment has a target, any
 // other metric when a run of the problem that finished ok has a value for it (no test set: no
-// accuracy; no known optimum: no gap). Failed runs leave every field empty, so a problem none of
-// whose runs finished ok keeps all metrics (and shows them as failures, ±∞). best.csv leaves the
-// metrics a problem lacks empty rather than calling them unreached.
-std::map<std::string, std::set<std::string>> metrics_by_problem(const CsvTable& t,
-                                                                bool has_target) {
-  std::map<std::string, std::set<std::string>> has;
-  std::set<std::string> finished;  // problems with a run that finished ok
-  for (const auto& r : t.rows) {
-    const std::string& problem = r[t.column("problem")];
-    auto& metrics = has[problem];
-    for (const auto& m : tune_metrics())
-      if (is_target_metric(m.name)) {
-        if (has_target) metrics.insert(m.name);
-      } else if (r[t.column("status")] == "ok" && !r[t.column(m.name)].empty()) {
-        metrics.insert(m.name);
-      }
-    if (r[t.column("status")] == "ok") finished.insert(problem);
-  }
-  for (auto& [problem, metrics] : has)
-    if (!finished.contains(problem))
+// accuracy; no known optimum: no gap). Failed runs leave every field empty, so for a problem none
+// of whose runs finished ok nothing can be told, and its metrics show as failures (±∞). best.csv
+// leaves the metrics a problem lacks empty rather than calling them unreached.
+class ProblemMetrics {
+ public:
+  ProblemMetrics(const CsvTable& t, bool has_target) : has_target_(has_target) {
+    for (const auto& r : t.rows) {
+      if (r[t.column("status")] != "ok") continue;
+      auto& metrics = seen_[r[t.column("problem")]];
       for (const auto& m : tune_metrics())
-        if (!is_target_metric(m.name)) metrics.insert(m.name);
-  return has;
-}
+        if (!r[t.column(m.name)].empty()) metrics.insert(m.name);
+    }
+  }
+  bool has(const std::string& problem, const std::string& metric) const {
+    if (is_target_metric(metric)) return has_target_;
+    const auto it = seen_.find(problem);
+    return it == seen_.end() || it->second.contains(metric);
+  }
+
+ private:
+  bool has_target_;
+  std::map<std::string, std::set<std::string>> seen_;  // problem -> metrics an ok run has
+};
 
 }  // namespace
 
@@ -148,7 +147,7 @@ void write_best(const CsvTable& runs, const TuneRule& rule, bool has_target,
                                      "tune_stat", "tune_value"};
   for (const char* m : kReported)
     for (const char* q : {"median", "q25", "q75"}) header.push_back(fmt::format("{}_{}", m, q));
-  const auto has = metrics_by_problem(runs, has_target);
+  const ProblemMetrics metrics(runs, has_target);
   CsvWriter out(path, header);
   for (const auto& [outer, configs] : group_runs(runs)) {
     const Rows* best = nullptr;
@@ -159,9 +158,8 @@ void write_best(const CsvTable& runs, const TuneRule& rule, bool has_target,
         best = &rows, best_score = score;
     }
     const auto& first = runs.rows[best->front()];
-    const auto& metrics = has.at(first[runs.column("problem")]);
     auto cell = [&](const std::string& metric, double v) {
-      return metrics.contains(metric) ? format_number(v) : std::string();
+      return metrics.has(first[runs.column("problem")], metric) ? format_number(v) : std::string();
     };
     std::vector<std::string> row;
     for (const char* c : {"problem", "optimizer", "config", "schedule", "batch"})
