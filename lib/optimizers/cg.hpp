@@ -82,12 +82,8 @@ class Cg final : public Optimizer<double> {
       // (3.61): the step to the minimizer of the quadratic through f_{k−1}, f_k, ∇f_kᵀp_k.
       const double alpha1 = lr_scale * (has_prev_ ? std::min(1.0, 1.01 * 2 * (f0 - f_prev_) / d0)
                                                   : std::min(1.0, 1 / g.norm()));
-      auto phi = [&](double a, double& f, double& d) {
-        xt_ = x + a * p_;
-        f = oracle_->loss_grad(xt_, gt_);
-        d = gt_.dot(p_);
-      };
-      const LineSearchResult ls = strong_wolfe(phi, f0, d0, alpha1, c_.wolfe);
+      const LineSearchResult ls =
+          strong_wolfe(along(*oracle_, x, p_, xt_, gt_), f0, d0, alpha1, c_.wolfe);
       if (ls.alpha == 0) {
         if (since_restart_ == 0) return;
         since_restart_ = 0;

@@ -89,12 +89,8 @@ class Lbfgs final : public Optimizer<double> {
       }
       if (!(d0 < 0)) return;  // g = 0 (or not finite): nothing to do
       const double alpha1 = lr_scale * (steepest ? std::min(1.0, 1 / g.norm()) : 1.0);
-      auto phi = [&](double a, double& f, double& d) {
-        xt_ = x + a * p_;
-        f = oracle_->loss_grad(xt_, gt_);
-        d = gt_.dot(p_);
-      };
-      const LineSearchResult ls = strong_wolfe(phi, f0, d0, alpha1, c_.wolfe);
+      const LineSearchResult ls =
+          strong_wolfe(along(*oracle_, x, p_, xt_, gt_), f0, d0, alpha1, c_.wolfe);
       if (ls.alpha == 0) {
         if (steepest) return;
         count_ = 0;

@@ -40,6 +40,8 @@
 #include <string>
 #include <vector>
 
+#include "lib/optimizer.hpp"
+#include "lib/oracle.hpp"
 #include "lib/spec.hpp"
 
 namespace descent {
@@ -148,6 +150,17 @@ LineSearchResult strong_wolfe(Phi&& phi, double f0, double d0, double alpha1,
     prev = p;
   }
   return finish(prev, false);
+}
+
+// φ along p_k from x_k, with f and ∇f from the run loop's oracle, for strong_wolfe: each
+// evaluation leaves x_k + α p_k in xt and its gradient in gt, so after a search that returns
+// α > 0 they hold the new iterate and its gradient. x is held by value: it is a view.
+inline auto along(Oracle& oracle, CVecRef<double> x, const VecX& p, VecX& xt, VecX& gt) {
+  return [&oracle, x, &p, &xt, &gt](double a, double& f, double& d) {
+    xt = x + a * p;
+    f = oracle.loss_grad(xt, gt);
+    d = gt.dot(p);
+  };
 }
 
 }  // namespace descent
