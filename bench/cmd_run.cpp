@@ -23,7 +23,7 @@ struct RunArgs {
   std::optional<double> epochs;
   long batch = 0, log_every = 1;
   std::uint64_t seed = 0;
-  bool trace_x = false;
+  bool trace_x = false, exact = false;
 };
 
 CLI::App* add(CLI::App& app, RunArgs& a) {
@@ -49,6 +49,8 @@ CLI::App* add(CLI::App& app, RunArgs& a) {
       ->capture_default_str();
   cmd->add_option("--trace", a.trace, "Write the trace as CSV to this file");
   cmd->add_flag("--trace-x", a.trace_x, "Also write the iterate x into the trace (dim <= 3)");
+  cmd->add_flag("--exact", a.exact,
+                "Also print the final values exactly (hexadecimal floats) and a hash of x");
   return cmd;
 }
 
@@ -76,6 +78,23 @@ void print_summary(const Problem& p, const Params& opt, const Schedule& sched, c
   fmt::print("time       {:.6f} s\n", s.time_s);
 }
 
+// FNV-1a over the bytes of x: equal exactly when every coordinate is bit for bit the same.
+std::uint64_t fingerprint(const VecX& x) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(x.data());
+  for (std::size_t i = 0; i < static_cast<std::size_t>(x.size()) * sizeof(double); ++i)
+    h = (h ^ bytes[i]) * 0x100000001b3ULL;
+  return h;
+}
+
+// The values that two builds or two CPUs must agree on bit for bit (scripts/exact_runs.py).
+void print_exact(const RunResult& r) {
+  fmt::print("exact final_loss {:a}\nexact best_loss  {:a}\n", r.summary.final_loss,
+             r.summary.best_loss);
+  fmt::print("exact grad_norm  {:a}\nexact x_hash     {:016x}\n", r.trace.back().grad_norm,
+             fingerprint(r.x));
+}
+
 int run_run(const RunArgs& a) {
   const Params opt_params = parse_optimizer(a.optimizer);
   const Schedule schedule = Schedule::parse(a.schedule);
@@ -96,6 +115,7 @@ int run_run(const RunArgs& a) {
   const RunResult result = run(*problem, *optimizer, schedule, settings);
   if (!a.trace.empty()) write_trace_csv(a.trace, *problem, result);
   print_summary(*problem, opt_params, schedule, result);
+  if (a.exact) print_exact(result);
   return 0;
 }
 

@@ -5,50 +5,19 @@
 #include <toml++/toml.h>
 
 #include <chrono>
-#include <cstdio>
 #include <fstream>
 
+#include "lib/build_info.hpp"
 #include "lib/spec.hpp"
 
 namespace descent {
-namespace {
-
-// The first line a shell command prints, or `fallback`.
-std::string first_line_of(const std::string& command, const std::string& fallback) {
-  std::FILE* p = popen(command.c_str(), "r");
-  if (!p) return fallback;
-  char buffer[512] = {};
-  const bool got = std::fgets(buffer, sizeof buffer, p) != nullptr;
-  pclose(p);
-  std::string line = got ? buffer : "";
-  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-  return line.empty() ? fallback : line;
-}
-
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  return "unknown";
-}
-
-std::string git_commit() {
-  const std::string dir = DESCENT_SOURCE_DIR;
-  const std::string commit =
-      first_line_of("git -C '" + dir + "' rev-parse HEAD 2>/dev/null", "unknown");
-  const std::string dirty =
-      first_line_of("git -C '" + dir + "' status --porcelain --untracked-files=no 2>/dev/null", "");
-  return dirty.empty() ? commit : commit + "+dirty";
-}
-
-}  // namespace
 
 void write_meta(const std::filesystem::path& path, const Experiment& e, const SweepFacts& facts) {
+  toml::table build;
+  for (const BuildFact& f : build_facts()) build.insert(f.key, f.value);
   toml::table meta{
-      {"version", DESCENT_VERSION},
+      {"build", build},
       {"git_commit", git_commit()},
-      {"compiler", DESCENT_COMPILER},
-      {"flags", DESCENT_FLAGS},
       {"cpu", cpu_model()},
       {"threads", facts.threads},
       {"shard", facts.shard},

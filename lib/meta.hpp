@@ -1,5 +1,5 @@
-// meta.json: what produced a sweep's results (version, commit, compiler and flags, CPU,
-// threads, date, the experiment file as read, how run seeds were derived).
+// meta.json: what produced a sweep's results: the build's facts (lib/build_info.hpp), the CPU,
+// threads, date, the experiment file as read, and how run seeds were derived.
 #pragma once
 
 #include <filesystem>

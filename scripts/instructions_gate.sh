@@ -8,8 +8,8 @@
 #                                           more instructions than its baseline, or has none
 #   scripts/instructions_gate.sh --update   rewrite the baseline (scripts/bench_baseline.sh)
 #
-# The build goes to build-gate/ (or $DESCENT_GATE_BUILD_DIR): Release -O3 without
-# -march=native, because valgrind does not decode AVX-512, and only the descent_workload target.
+# The build goes to build-gate/ (or $DESCENT_GATE_BUILD_DIR): the portable Release build
+# (x86-64-v3, which valgrind decodes; it does not decode AVX-512), only descent_workload.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

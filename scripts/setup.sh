@@ -10,6 +10,7 @@ packages=(
   catch2 libbenchmark-dev
   python3 python3-numpy python3-pandas python3-matplotlib python3-tabulate
   valgrind
+  qemu-user
 )
 
 missing=()

@@ -303,6 +303,62 @@ class RealSweep(Base):
         self.assertFigures(os.path.join(self.figs, "traj"))
 
 
+class Provenance(Base):
+    """provenance.py on a sweep folder's meta.json: the same build passes; a native build,
+    another version or an old folder is one error line, and nothing is written."""
+
+    FACTS = {"version": "0.1.0", "build": "portable", "isa": "x86-64-v3", "flags": "-O3"}
+
+    def folder(self, name, build):
+        d = os.path.join(self.tmp, name)
+        os.makedirs(d)
+        with open(os.path.join(d, "meta.json"), "w") as f:
+            json.dump({"cpu": "x", "build": build} if build is not None else {"cpu": "x"}, f)
+        return d
+
+    def test_check(self):
+        committed = os.path.join(self.tmp, "build.json")
+        with open(committed, "w") as f:
+            json.dump(self.FACTS, f)
+        self.ok("provenance.py", "check", committed, "--folder", self.folder("same", self.FACTS))
+        native = {**self.FACTS, "build": "native", "isa": "native"}
+        line = self.bad("provenance.py", "check", committed, "--folder", self.folder("n", native),
+                        names=("native build", "x86-64-v3", "scripts/build.sh"))
+        self.assertNotIn("version", line)
+        other = {**self.FACTS, "version": "0.2.0"}
+        self.bad("provenance.py", "check", committed, "--folder", self.folder("v", other),
+                 names=("version", "'0.2.0' here", "'0.1.0' there"))
+        self.bad("provenance.py", "check", committed, "--folder", self.folder("old", None),
+                 names=("no build facts",))
+        with open(committed) as f:
+            self.assertEqual(json.load(f), self.FACTS)  # checks rewrite nothing
+
+    def test_record_refuses_native(self):
+        out = os.path.join(self.tmp, "build.json")
+        native = {**self.FACTS, "build": "native"}
+        self.bad("provenance.py", "record", "--folder", self.folder("n", native), "--out", out,
+                 names=("native",))
+        self.assertFalse(os.path.exists(out))
+
+    @unittest.skipUnless(os.environ.get("DESCENT_EXE"), "DESCENT_EXE not set")
+    def test_real_binary(self):
+        """The binary's --version facts are the ones its sweeps record in meta.json."""
+        exe = os.path.abspath(os.environ["DESCENT_EXE"])
+        out = os.path.join(self.tmp, "facts.json")
+        self.ok("provenance.py", "record", "--exe", exe, "--out", out)
+        toml = os.path.join(self.tmp, "one.toml")
+        with open(toml, "w") as f:
+            f.write('name = "one"\nproblems = ["rosenbrock"]\nbudget = { iters = 10 }\n'
+                    '[optimizers.sgd]\nlr = [1e-3]\n')
+        sweep = os.path.join(self.tmp, "one")
+        r = subprocess.run([exe, "sweep", toml, "--out", sweep, "--quiet"], capture_output=True,
+                           text=True, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.ok("provenance.py", "check", out, "--folder", sweep)
+        with open(out) as f:
+            self.assertEqual(json.load(f)["isa"], "x86-64-v3")
+
+
 @unittest.skipUnless(os.environ.get("DESCENT_BENCH_EXE"), "DESCENT_BENCH_EXE not set")
 class BenchProcesses(Base):
     """bench_processes.py on the real benchmark binary, with runs cut short."""
