@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <gnu/libc-version.h>
+#include <unistd.h>
 
 #include <Eigen/Core>
 #include <cstdio>
@@ -35,6 +36,21 @@ std::string eigen_cache_sizes() {
   return fmt::format("{} (L1 {} KiB, L2 {} KiB, L3 {} KiB)", source, l1 / 1024, l2 / 1024,
                      l3 / 1024);
 }
+
+#if defined(__x86_64__) && defined(__AVX2__)
+// A build for x86-64-v3 on an older CPU would die of SIGILL somewhere; this says why instead.
+// It runs before every static initializer of the program (priority 101) and is compiled for the
+// baseline ISA, so that it runs anywhere.
+__attribute__((constructor(101), target("arch=x86-64"))) void require_isa() {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return;
+  std::fputs("error: this descent was built for " DESCENT_ISA
+             " (AVX2 and FMA), which this CPU lacks; build it for this CPU with cmake "
+             "-DDESCENT_NATIVE=ON (its results are then this machine's own)\n",
+             stderr);
+  _exit(2);
+}
+#endif
 
 }  // namespace
 
