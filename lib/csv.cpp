@@ -78,6 +78,24 @@ void CsvWriter::commit() {
   std::filesystem::rename(partial_, path_);
 }
 
+void write_text_file(const std::filesystem::path& path, std::string_view text) {
+  std::filesystem::path partial = path;
+  partial += ".partial";
+  bool ok = false;
+  {
+    std::ofstream out(partial);
+    out << text;
+    out.close();
+    ok = static_cast<bool>(out);
+  }
+  if (!ok) {
+    std::error_code ignored;
+    std::filesystem::remove(partial, ignored);
+    throw UsageError(fmt::format("writing '{}' failed", path.string()));
+  }
+  std::filesystem::rename(partial, path);
+}
+
 std::string format_number(double v) {
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";

@@ -36,6 +36,10 @@ class CsvWriter {
   bool keep_ = false;  // appending files stay on disk
 };
 
+// Writes a whole text file the same way: to `<path>.partial`, then renamed into place; on a
+// failure the partial file is removed and a UsageError names it.
+void write_text_file(const std::filesystem::path& path, std::string_view text);
+
 // The shortest text that reads back as the same double; nan and inf as pandas reads them.
 std::string format_number(double v);
 

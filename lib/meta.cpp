@@ -5,9 +5,10 @@
 #include <toml++/toml.h>
 
 #include <chrono>
-#include <fstream>
+#include <sstream>
 
 #include "lib/build_info.hpp"
+#include "lib/csv.hpp"
 #include "lib/spec.hpp"
 
 namespace descent {
@@ -31,14 +32,9 @@ void write_meta(const std::filesystem::path& path, const Experiment& e, const Sw
        "data split, batch order and gradient noise each draw from derive_seed(run seed, stream) "
        "with their own stream, so every optimizer meets the same instances"},
   };
-  std::filesystem::path partial = path;
-  partial += ".partial";
-  {
-    std::ofstream out(partial);
-    out << toml::json_formatter{meta} << "\n";
-    if (!out) throw UsageError(fmt::format("writing '{}' failed", partial.string()));
-  }
-  std::filesystem::rename(partial, path);
+  std::ostringstream text;
+  text << toml::json_formatter{meta} << "\n";
+  write_text_file(path, text.str());
 }
 
 }  // namespace descent

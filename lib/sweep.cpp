@@ -229,24 +229,12 @@ void write_sorted(const CsvTable& table, const std::filesystem::path& path) {
   out.commit();
 }
 
-// Writes through a partial file, like every result file.
-void copy_text(const std::string& text, const std::filesystem::path& path) {
-  std::filesystem::path partial = path;
-  partial += ".partial";
-  {
-    std::ofstream out(partial);
-    out << text;
-    if (!out) throw UsageError(fmt::format("writing '{}' failed", partial.string()));
-  }
-  std::filesystem::rename(partial, path);
-}
-
 void finalize(const Experiment& e, const std::filesystem::path& dir, const SweepFacts& facts) {
   write_sorted(read_csv(dir / "runs.partial.csv"), dir / "runs.csv");
   write_sorted(read_csv(dir / "traces.partial.csv"), dir / "traces.csv");
   write_best(read_csv(dir / "runs.csv"), {e.tune_metric, e.tune_stat}, e.target.has_value(),
              dir / "best.csv");
-  copy_text(e.text, dir / "experiment.toml");
+  write_text_file(dir / "experiment.toml", e.text);
   write_meta(dir / "meta.json", e, facts);
   std::filesystem::remove(dir / "runs.partial.csv");
   std::filesystem::remove(dir / "traces.partial.csv");
@@ -392,7 +380,7 @@ void merge_sweeps(const std::vector<std::filesystem::path>& dirs,
   write_sorted(traces, out / "traces.csv");
   write_best(read_csv(out / "runs.csv"), {e.tune_metric, e.tune_stat}, e.target.has_value(),
              out / "best.csv");
-  copy_text(text, out / "experiment.toml");
+  write_text_file(out / "experiment.toml", text);
   write_meta(out / "meta.json", e,
              {0, fmt::format("merged from {} directories", dirs.size()), expected});
 }
