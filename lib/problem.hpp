@@ -8,8 +8,10 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "lib/rng.hpp"
+#include "lib/spec.hpp"
 
 namespace descent {
 
@@ -18,6 +20,14 @@ using VecX = Eigen::VectorXd;
 using MatX = Eigen::MatrixXd;
 using VecIn = Eigen::Ref<const VecX>;
 using VecOut = Eigen::Ref<VecX>;
+
+// What `descent list problems` shows of a problem, and the keys its spec takes.
+struct ProblemInfo {
+  std::string name;
+  std::string summary;     // one line
+  std::string definition;  // the function, its start point and its optimum
+  std::vector<Key> keys;
+};
 
 class Problem {
  public:

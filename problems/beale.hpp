@@ -8,7 +8,7 @@
 
 #include <array>
 
-#include "problems/registry.hpp"
+#include "lib/problem.hpp"
 
 namespace descent {
 

@@ -12,8 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "lib/problem.hpp"
 #include "problems/data.hpp"
-#include "problems/registry.hpp"
 
 namespace descent {
 

@@ -17,8 +17,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "lib/problem.hpp"
 #include "problems/data.hpp"
-#include "problems/registry.hpp"
 
 namespace descent {
 

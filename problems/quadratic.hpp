@@ -9,8 +9,8 @@
 
 #include <cmath>
 
+#include "lib/problem.hpp"
 #include "problems/data.hpp"
-#include "problems/registry.hpp"
 
 namespace descent {
 

@@ -9,7 +9,7 @@
 #include <cmath>
 #include <numbers>
 
-#include "problems/registry.hpp"
+#include "lib/problem.hpp"
 
 namespace descent {
 

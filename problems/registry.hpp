@@ -15,13 +15,6 @@
 
 namespace descent {
 
-struct ProblemInfo {
-  std::string name;
-  std::string summary;     // one line
-  std::string definition;  // the function, its start point and its optimum
-  std::vector<Key> keys;
-};
-
 struct ProblemEntry {
   ProblemInfo info;
   std::function<std::unique_ptr<Problem>(const Params&, std::uint64_t)> make;

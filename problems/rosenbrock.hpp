@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "problems/registry.hpp"
+#include "lib/problem.hpp"
 
 namespace descent {
 

@@ -13,7 +13,7 @@
 
 #include <cmath>
 
-#include "problems/registry.hpp"
+#include "lib/problem.hpp"
 
 namespace descent {
 

@@ -11,8 +11,8 @@
 // out) on the training part when the instance is built; otherwise unknown.
 #pragma once
 
+#include "lib/problem.hpp"
 #include "problems/data.hpp"
-#include "problems/registry.hpp"
 
 namespace descent {
 
