@@ -56,8 +56,6 @@ __attribute__((constructor(101), target("arch=x86-64"))) void require_isa() {
 
 std::string version() { return DESCENT_VERSION; }
 
-bool portable_build() { return std::string_view(DESCENT_BUILD_KIND) == "portable"; }
-
 std::string git_commit() {
   const std::string dir = DESCENT_SOURCE_DIR;
   const std::string commit =

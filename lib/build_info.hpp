@@ -20,7 +20,6 @@ struct BuildFact {
 std::vector<BuildFact> build_facts();
 
 std::string version();     // the project's, e.g. 0.1.0
-bool portable_build();     // false for -DDESCENT_NATIVE=ON
 std::string git_commit();  // of the source tree the binary was built from, "+dirty" if changed
 std::string cpu_model();   // of the machine running now, from /proc/cpuinfo
 
