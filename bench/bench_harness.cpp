@@ -8,8 +8,8 @@
 #include <utility>
 
 #include "bench/harness_run.hpp"
-#include "lib/experiment.hpp"
-#include "lib/sweep.hpp"
+#include "lib/harness/experiment.hpp"
+#include "lib/harness/sweep.hpp"
 
 namespace descent {
 namespace {

@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "bench/harness_run.hpp"
-#include "lib/experiment.hpp"
+#include "lib/harness/experiment.hpp"
 #include "lib/optimizer_registry.hpp"
-#include "lib/sweep.hpp"
+#include "lib/harness/sweep.hpp"
 #include "problems/registry.hpp"
 
 namespace descent {

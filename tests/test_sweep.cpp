@@ -7,9 +7,9 @@
 #include <set>
 
 #include "lib/csv.hpp"
-#include "lib/experiment.hpp"
-#include "lib/summary.hpp"
-#include "lib/sweep.hpp"
+#include "lib/harness/experiment.hpp"
+#include "lib/harness/best.hpp"
+#include "lib/harness/sweep.hpp"
 
 using namespace descent;
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-#include "bench/cli.hpp"
+#include "bench/cli/cli.hpp"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/commands.hpp"
+#include "bench/cli/commands.hpp"
 #include "lib/build_info.hpp"
 #include "lib/spec.hpp"
 

@@ -1,4 +1,4 @@
-// The `descent` commands. Each lives in bench/cmd_<name>.cpp and registers itself with one
+// The `descent` commands. Each lives in bench/cli/cmd_<name>.cpp and registers itself with one
 // line in cli.cpp: it adds its subcommand and options, and on selection sets `action`.
 #pragma once
 

@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "bench/commands.hpp"
+#include "bench/cli/commands.hpp"
 #include "problems/gradcheck.hpp"
 #include "problems/registry.hpp"
 

@@ -4,8 +4,8 @@
 // Output directory (default results/<name>/):
 //   runs.csv      one row per run (configuration, seed, status, metrics)
 //   traces.csv    the logged points of every run
-//   best.csv      the best configuration per problem × optimizer (lib/summary.hpp)
-//   meta.json     what produced it (lib/meta.hpp)
+//   best.csv      the best configuration per problem × optimizer (lib/harness/best.hpp)
+//   meta.json     what produced it (lib/harness/meta.hpp)
 //   experiment.toml   the experiment file as read
 // Rows go to runs.csv.partial and traces.csv.partial as runs finish; the final files are
 // written, sorted by run_id, only when every run is done, so results do not depend on the
@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "lib/experiment.hpp"
+#include "lib/harness/experiment.hpp"
 
 namespace descent {
 

@@ -1,4 +1,4 @@
-#include "lib/sweep.hpp"
+#include "lib/harness/sweep.hpp"
 
 #include <fmt/format.h>
 #include <omp.h>
@@ -15,9 +15,9 @@
 #include <set>
 
 #include "lib/csv.hpp"
-#include "lib/meta.hpp"
+#include "lib/harness/meta.hpp"
 #include "lib/optimizer_registry.hpp"
-#include "lib/summary.hpp"
+#include "lib/harness/best.hpp"
 #include "lib/trace_csv.hpp"
 #include "problems/registry.hpp"
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/commands.hpp"
+#include "bench/cli/commands.hpp"
 #include "lib/optimizer_registry.hpp"
 #include "lib/schedule.hpp"
 #include "problems/registry.hpp"

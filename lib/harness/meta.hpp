@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "lib/experiment.hpp"
+#include "lib/harness/experiment.hpp"
 
 namespace descent {
 

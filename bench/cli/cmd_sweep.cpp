@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "bench/commands.hpp"
-#include "lib/sweep.hpp"
+#include "bench/cli/commands.hpp"
+#include "lib/harness/sweep.hpp"
 
 namespace descent::cli {
 namespace {

@@ -1,4 +1,4 @@
-#include "lib/summary.hpp"
+#include "lib/harness/best.hpp"
 
 #include <fmt/format.h>
 
@@ -10,7 +10,7 @@
 #include <set>
 #include <tuple>
 
-#include "lib/experiment.hpp"
+#include "lib/harness/experiment.hpp"
 
 namespace descent {
 namespace {

@@ -1,4 +1,4 @@
-#include "lib/meta.hpp"
+#include "lib/harness/meta.hpp"
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>

@@ -1,4 +1,4 @@
-#include "lib/experiment.hpp"
+#include "lib/harness/experiment.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
