@@ -125,7 +125,7 @@ BENCHMARK(BM_CallLoop)->Unit(benchmark::kMillisecond);
 // The same through the harness: registry optimizer, virtual problem, schedule, 100 log-spaced
 // logging points, target check, divergence check.
 void BM_RunLoop(benchmark::State& state) {
-  const bench::HarnessRun harness_run(kSteps);
+  bench::HarnessRun harness_run(kSteps);
   for (auto _ : state) benchmark::DoNotOptimize(harness_run());
   count_steps(state);
 }

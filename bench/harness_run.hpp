@@ -3,18 +3,12 @@
 // points, a target it does not reach and a divergence check, so that every per-step check is on.
 #pragma once
 
-#include <memory>
-
-#include "lib/optimizer_registry.hpp"
-#include "lib/run.hpp"
-#include "problems/registry.hpp"
+#include "lib/harness/run_specs.hpp"
 
 namespace descent::bench {
 
 struct HarnessRun {
-  std::unique_ptr<Problem> problem = make_problem("rosenbrock", 0);
-  std::unique_ptr<Optimizer<double>> adam =
-      make_optimizer<double>(parse_optimizer("adam:lr=1e-3"), 2);
+  SpecRun spec{"rosenbrock", "adam:lr=1e-3", "constant", 0};
   RunSettings settings;
 
   explicit HarnessRun(Index steps) {
@@ -23,7 +17,7 @@ struct HarnessRun {
     settings.diverge_factor = 1e6;
     settings.target = Target{Target::Kind::gap, 1e-12};
   }
-  RunResult operator()() const { return run(*problem, *adam, Schedule(), settings); }
+  RunResult operator()() { return spec.run(settings); }
 };
 
 }  // namespace descent::bench

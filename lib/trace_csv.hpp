@@ -1,21 +1,31 @@
-// A run's trace as CSV: iter,epoch,time_s,loss,grad_norm,grad_evals, then gap (when f* is
-// known), test_loss,test_acc (problems with a test set) and x0,x1,... (when the run recorded its
-// iterates).
+// A run's trace as CSV. Every column a trace can have is declared once, in `trace_columns()`:
+// `descent run --trace` writes the ones the problem has (then x0, x1, ... when the run recorded
+// its iterates), a sweep's traces.csv all of them after run_id, and meta.json lists them with
+// their facts for the plotting scripts.
 #pragma once
 
 #include <filesystem>
 #include <optional>
 #include <string>
-#include <string_view>
+#include <vector>
 
 #include "lib/run.hpp"
 
 namespace descent {
 
-// One column of a trace point as CSV text, for every file that holds traces: iter, epoch,
-// time_s, loss, grad_norm, grad_evals, gap (loss − f*; empty without f*), test_loss and
-// test_acc (empty without a test set).
-std::string trace_value(const TracePoint& p, std::string_view column, std::optional<double> fstar);
+struct TraceColumn {
+  enum class Needs { nothing, optimum, test_set };  // what the problem must have for a value
+  std::string name;
+  std::string label;  // what it measures, for axis labels and the docs
+  std::string (*value)(const TracePoint& p, std::optional<double> fstar);
+  Needs needs = Needs::nothing;
+  bool timing = false;  // depends on the machine's speed, not on the computation
+};
+
+// In file order.
+const std::vector<TraceColumn>& trace_columns();
+// The columns `problem` has values for, in file order.
+std::vector<const TraceColumn*> trace_columns_of(const Problem& problem);
 
 void write_trace_csv(const std::filesystem::path& path, const Problem& problem,
                      const RunResult& result);

@@ -8,11 +8,8 @@
 #include <vector>
 
 #include "bench/cli/commands.hpp"
-#include "lib/optimizer_registry.hpp"
-#include "lib/run.hpp"
-#include "lib/schedule.hpp"
+#include "lib/harness/run_specs.hpp"
 #include "lib/trace_csv.hpp"
-#include "problems/registry.hpp"
 
 namespace descent::cli {
 namespace {
@@ -96,25 +93,23 @@ void print_exact(const RunResult& r) {
 }
 
 int run_run(const RunArgs& a) {
-  const Params opt_params = parse_optimizer(a.optimizer);
-  const Schedule schedule = Schedule::parse(a.schedule);
-  const auto problem = make_problem(a.problem, a.seed);
+  SpecRun spec(a.problem, a.optimizer, a.schedule, a.seed);
+  const Problem& problem = spec.problem();
   RunSettings settings;
   settings.budget = a.epochs ? Budget{0, *a.epochs} : Budget{a.iters.value_or(1000), 0};
   settings.batch = a.batch;
   settings.seed = a.seed;
   settings.log.every = a.log_every;
   if (!a.x0.empty()) settings.x0 = parse_point(a.x0);
-  if (a.batch > 0 && problem->samples() == 0)
-    throw UsageError(fmt::format("--batch: problem '{}' has no data samples", problem->spec()));
-  if (a.trace_x && problem->dim() > 3)
+  if (a.batch > 0 && problem.samples() == 0)
+    throw UsageError(fmt::format("--batch: problem '{}' has no data samples", problem.spec()));
+  if (a.trace_x && problem.dim() > 3)
     throw UsageError(fmt::format("--trace-x: problem '{}' has dimension {} (at most 3)",
-                                 problem->spec(), problem->dim()));
+                                 problem.spec(), problem.dim()));
   settings.record_x = a.trace_x;
-  auto optimizer = make_optimizer<double>(opt_params, problem->dim());
-  const RunResult result = run(*problem, *optimizer, schedule, settings);
-  if (!a.trace.empty()) write_trace_csv(a.trace, *problem, result);
-  print_summary(*problem, opt_params, schedule, result);
+  const RunResult result = spec.run(settings);
+  if (!a.trace.empty()) write_trace_csv(a.trace, problem, result);
+  print_summary(problem, spec.optimizer(), spec.schedule(), result);
   if (a.exact) print_exact(result);
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "bench/cli/commands.hpp"
+#include "lib/harness/outputs.hpp"
 #include "lib/harness/sweep.hpp"
 
 namespace descent::cli {

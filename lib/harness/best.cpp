@@ -8,27 +8,32 @@
 #include <map>
 #include <numeric>
 #include <set>
+#include <stdexcept>
 #include <tuple>
 
-#include "lib/harness/experiment.hpp"
+#include "lib/harness/columns.hpp"
 
 namespace descent {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-const char* const kReported[] = {"iters_to_target",  "evals_to_target", "epochs_to_target",
-                                 "time_to_target_s", "final_loss",      "final_gap",
-                                 "final_test_acc"};
-
-bool is_target_metric(const std::string& metric) {
-  return metric.find("_to_target") != std::string::npos;
+const RunColumn& column_of(const std::string& metric) {
+  const RunColumn* c = find_run_column(metric);
+  if (!c) throw std::logic_error(fmt::format("no run column '{}'", metric));
+  return *c;
 }
 
-bool maximized(const std::string& metric) {
-  for (const auto& m : tune_metrics())
-    if (m.name == metric) return m.maximize;
-  return false;
+bool is_target_metric(const std::string& metric) { return column_of(metric).to_target; }
+
+bool maximized(const std::string& metric) { return column_of(metric).better == Better::higher; }
+
+// The columns that name one configuration (problem, optimizer, config, schedule, batch).
+std::vector<std::string> configuration_columns() {
+  std::vector<std::string> names;
+  for (const RunColumn& c : run_columns())
+    if (c.configuration) names.push_back(c.name);
+  return names;
 }
 
 // A run's value of a metric; failures and never-reached count as the worst value.
@@ -67,13 +72,16 @@ Groups group_runs(const CsvTable& t) {
     if (it == list.end()) it = list.insert(list.end(), {key, {}});
     return it->second;
   };
-  const auto problem = t.column("problem"), optimizer = t.column("optimizer"),
-             config = t.column("config"), schedule = t.column("schedule"),
-             batch = t.column("batch");
+  std::vector<std::size_t> rest;  // the configuration columns after problem and optimizer
+  for (const std::string& name : configuration_columns())
+    if (name != "problem" && name != "optimizer") rest.push_back(t.column(name));
+  const auto problem = t.column("problem"), optimizer = t.column("optimizer");
   for (std::size_t i = 0; i < t.rows.size(); ++i) {
     const auto& r = t.rows[i];
     auto& configs = slot(groups, r[problem] + "\x1f" + r[optimizer]);
-    slot(configs, r[config] + "\x1f" + r[schedule] + "\x1f" + r[batch]).push_back(i);
+    std::string key;
+    for (std::size_t c : rest) key += r[c] + "\x1f";
+    slot(configs, key).push_back(i);
   }
   return groups;
 }
@@ -112,8 +120,8 @@ class ProblemMetrics {
     for (const auto& r : t.rows) {
       if (r[t.column("status")] != "ok") continue;
       auto& metrics = seen_[r[t.column("problem")]];
-      for (const auto& m : tune_metrics())
-        if (!r[t.column(m.name)].empty()) metrics.insert(m.name);
+      for (const RunColumn& c : run_columns())
+        if (c.better != Better::none && !r[t.column(c.name)].empty()) metrics.insert(c.name);
     }
   }
   bool has(const std::string& problem, const std::string& metric) const {
@@ -142,11 +150,14 @@ double quantile(const std::vector<double>& sorted, double q) {
 
 void write_best(const CsvTable& runs, const TuneRule& rule, bool has_target,
                 const std::filesystem::path& path) {
-  std::vector<std::string> header = {"problem",   "optimizer", "config",       "schedule",
-                                     "batch",     "seeds",     "success_rate", "tune_metric",
-                                     "tune_stat", "tune_value"};
-  for (const char* m : kReported)
-    for (const char* q : {"median", "q25", "q75"}) header.push_back(fmt::format("{}_{}", m, q));
+  std::vector<std::string> summarized;
+  for (const RunColumn& c : run_columns())
+    if (c.summarized) summarized.push_back(c.name);
+  std::vector<std::string> header = configuration_columns();
+  header.insert(header.end(),
+                {"seeds", "success_rate", "tune_metric", "tune_stat", "tune_value"});
+  for (const std::string& m : summarized)
+    for (const SummaryStat& s : summary_stats()) header.push_back(fmt::format("{}_{}", m, s.name));
   const ProblemMetrics metrics(runs, has_target);
   CsvWriter out(path, header);
   for (const auto& [outer, configs] : group_runs(runs)) {
@@ -162,14 +173,13 @@ void write_best(const CsvTable& runs, const TuneRule& rule, bool has_target,
       return metrics.has(first[runs.column("problem")], metric) ? format_number(v) : std::string();
     };
     std::vector<std::string> row;
-    for (const char* c : {"problem", "optimizer", "config", "schedule", "batch"})
-      row.push_back(first[runs.column(c)]);
+    for (const std::string& c : configuration_columns()) row.push_back(first[runs.column(c)]);
     row.insert(row.end(), {fmt::format("{}", best->size()), format_number(best_score.success),
                            rule.metric, rule.stat, cell(rule.metric, best_score.value)});
-    for (const char* m : kReported) {
+    for (const std::string& m : summarized) {
       std::vector<double> v = values_of(runs, *best, m);
       std::sort(v.begin(), v.end());
-      for (double q : {0.5, 0.25, 0.75}) row.push_back(cell(m, quantile(v, q)));
+      for (const SummaryStat& s : summary_stats()) row.push_back(cell(m, quantile(v, s.q)));
     }
     out.row(row);
   }

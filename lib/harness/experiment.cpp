@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "lib/harness/columns.hpp"
 #include "lib/optimizer_registry.hpp"
 #include "problems/registry.hpp"
 
@@ -229,9 +230,11 @@ void parse_settings(const Context& c, const toml::table& root, Experiment& e) {
     if (!t) c.fail("tune", n, "expected { metric = ..., stat = ... }");
     e.tune_metric = (*t)["metric"].value_or(e.tune_metric);
     e.tune_stat = (*t)["stat"].value_or(e.tune_stat);
-    const auto& ms = tune_metrics();
-    if (std::none_of(ms.begin(), ms.end(), [&](const auto& m) { return m.name == e.tune_metric; }))
-      c.fail("tune.metric", n, fmt::format("unknown metric '{}'", e.tune_metric));
+    const RunColumn* metric = find_run_column(e.tune_metric);
+    if (!metric || metric->better == Better::none)
+      c.fail("tune.metric", n,
+             fmt::format("unknown metric '{}' (known: {})", e.tune_metric,
+                         fmt::join(tunable_metrics(), ", ")));
     if (e.tune_stat != "median" && e.tune_stat != "mean" && e.tune_stat != "worst")
       c.fail("tune.stat", n, "expected median, mean or worst");
   }
@@ -250,14 +253,6 @@ void parse_settings(const Context& c, const toml::table& root, Experiment& e) {
 }
 
 }  // namespace
-
-const std::vector<TuneMetric>& tune_metrics() {
-  static const std::vector<TuneMetric> all = {
-      {"iters_to_target", false},  {"evals_to_target", false}, {"epochs_to_target", false},
-      {"time_to_target_s", false}, {"final_loss", false},      {"best_loss", false},
-      {"final_gap", false},        {"final_test_loss", false}, {"final_test_acc", true}};
-  return all;
-}
 
 Experiment with_seeds(const Experiment& e, int seeds) {
   if (seeds < 1) throw UsageError(fmt::format("--seeds must be >= 1, got {}", seeds));

@@ -87,11 +87,4 @@ std::vector<RunSpec> expand(const Experiment& e);
 // instances, start points, splits and batch orders.
 std::uint64_t run_seed(const Experiment& e, int rep);
 
-// Metrics that tune = { metric = ... } accepts; `maximize` for accuracies.
-struct TuneMetric {
-  std::string name;
-  bool maximize;
-};
-const std::vector<TuneMetric>& tune_metrics();
-
 }  // namespace descent

@@ -8,10 +8,78 @@
 #include <sstream>
 
 #include "lib/build_info.hpp"
+#include "lib/harness/columns.hpp"
+#include "lib/trace_csv.hpp"
 #include "lib/csv.hpp"
 #include "lib/spec.hpp"
 
 namespace descent {
+
+namespace {
+
+const char* to_string(Better b) {
+  switch (b) {
+    case Better::lower:
+      return "lower";
+    case Better::higher:
+      return "higher";
+    case Better::none:
+      break;
+  }
+  return "";
+}
+
+const char* to_string(RunColumn::Role r) {
+  switch (r) {
+    case RunColumn::Role::identity:
+      return "identity";
+    case RunColumn::Role::hyperparameters:
+      return "hyperparameters";
+    case RunColumn::Role::outcome:
+      return "outcome";
+    case RunColumn::Role::result:
+      break;
+  }
+  return "result";
+}
+
+const char* to_string(TraceColumn::Needs n) {
+  switch (n) {
+    case TraceColumn::Needs::optimum:
+      return "optimum";
+    case TraceColumn::Needs::test_set:
+      return "test_set";
+    case TraceColumn::Needs::nothing:
+      break;
+  }
+  return "";
+}
+
+// The facts of every column, for the scripts that read the results (scripts/plotlib.py): they
+// keep no list of their own.
+toml::table columns_table() {
+  toml::array runs, traces, stats;
+  for (const RunColumn& c : run_columns())
+    runs.push_back(toml::table{{"name", c.name},
+                               {"label", c.label},
+                               {"help", c.help},
+                               {"role", to_string(c.role)},
+                               {"better", to_string(c.better)},
+                               {"to_target", c.to_target},
+                               {"summarized", c.summarized},
+                               {"configuration", c.configuration},
+                               {"integer", c.integer},
+                               {"timing", c.timing}});
+  for (const TraceColumn& c : trace_columns())
+    traces.push_back(toml::table{{"name", c.name},
+                                 {"label", c.label},
+                                 {"needs", to_string(c.needs)},
+                                 {"timing", c.timing}});
+  for (const SummaryStat& s : summary_stats()) stats.push_back(s.name);
+  return toml::table{{"runs", runs}, {"traces", traces}, {"summary_stats", stats}};
+}
+
+}  // namespace
 
 void write_meta(const std::filesystem::path& path, const Experiment& e, const SweepFacts& facts) {
   toml::table build;
@@ -31,6 +99,7 @@ void write_meta(const std::filesystem::path& path, const Experiment& e, const Sw
        "run seed = derive_seed(base_seed, rep) (SplitMix64); the problem instance, start point, "
        "data split, batch order and gradient noise each draw from derive_seed(run seed, stream) "
        "with their own stream, so every optimizer meets the same instances"},
+      {"columns", columns_table()},
   };
   std::ostringstream text;
   text << toml::json_formatter{meta} << "\n";

@@ -2,69 +2,23 @@
 
 #include <fmt/format.h>
 #include <omp.h>
-#include <unistd.h>
 
-#include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <csignal>
-#include <cstdio>
-#include <fstream>
 #include <map>
-#include <numeric>
 #include <set>
 
 #include "lib/csv.hpp"
-#include "lib/harness/meta.hpp"
-#include "lib/optimizer_registry.hpp"
-#include "lib/harness/best.hpp"
-#include "lib/trace_csv.hpp"
+#include "lib/harness/columns.hpp"
+#include "lib/harness/outputs.hpp"
+#include "lib/harness/progress.hpp"
+#include "lib/harness/resume.hpp"
+#include "lib/harness/run_specs.hpp"
 #include "problems/registry.hpp"
 
 namespace descent {
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
-
-const char* const kMetricColumns[] = {
-    "status",         "message",         "iters",           "epochs",           "grad_evals",
-    "hess_evals",     "final_loss",      "best_loss",       "final_gap",        "final_test_loss",
-    "final_test_acc", "iters_to_target", "evals_to_target", "epochs_to_target", "time_to_target_s",
-    "wall_s"};
-
-std::string num(double v) { return format_number(v); }
-std::string integer(Index v) { return fmt::format("{}", v); }
-template <class T>
-std::string maybe(const std::optional<T>& v) {
-  if (!v) return "";
-  if constexpr (std::is_same_v<T, double>)
-    return num(*v);
-  else
-    return integer(*v);
-}
-std::string finite_or_empty(double v) { return std::isnan(v) ? "" : num(v); }
-
-std::vector<std::string> hp_keys_of(const std::vector<RunSpec>& runs) {
-  std::vector<std::string> keys;
-  for (const RunSpec& r : runs)
-    for (const auto& [k, v] : r.hp)
-      if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
-  return keys;
-}
-
-// The columns of runs.csv that say which run a row is, up to its seed.
-std::vector<std::string> run_identity(const RunSpec& spec,
-                                      const std::vector<std::string>& hp_keys) {
-  std::vector<std::string> row = {integer(spec.run_id), spec.problem,  spec.label,
-                                  spec.config,          spec.schedule, integer(spec.batch)};
-  for (const std::string& key : hp_keys) {
-    auto it = std::find_if(spec.hp.begin(), spec.hp.end(),
-                           [&](const auto& kv) { return kv.first == key; });
-    row.push_back(it == spec.hp.end() ? "" : it->second);
-  }
-  row.insert(row.end(), {integer(spec.rep), fmt::format("{}", spec.seed)});
-  return row;
-}
 
 // What one finished run contributes to runs.csv and traces.csv.
 struct Record {
@@ -86,20 +40,15 @@ class Executor {
     try {
       const Problem& problem = problem_for(spec);
       fstar = problem.optimum();
-      auto optimizer = make_optimizer<double>(parse_optimizer(spec.config), problem.dim());
-      result = run(problem, *optimizer, Schedule::parse(spec.schedule), settings(spec));
+      result = SpecRun(problem, spec.config, spec.schedule).run(settings(spec));
       rec.status = result.summary.status;
     } catch (const std::exception& ex) {
       rec.status = Status::error;
       message = ex.what();
     }
-    rec.row = runs_row(spec, result.summary, rec.status, message, fstar);
-    const auto& columns = traces_header();
-    for (const TracePoint& p : result.trace) {
-      auto& row = rec.trace.emplace_back(1, integer(spec.run_id));
-      for (std::size_t c = 1; c < columns.size(); ++c)
-        row.push_back(trace_value(p, columns[c], fstar));
-    }
+    const Ran ran{spec, result, rec.status, message, fstar};
+    rec.row = runs_row(ran, hp_keys_);
+    rec.trace = traces_rows(ran);
     return rec;
   }
 
@@ -123,23 +72,6 @@ class Executor {
     return s;
   }
 
-  std::vector<std::string> runs_row(const RunSpec& spec, const Summary& s, Status status,
-                                    const std::string& message, std::optional<double> fstar) const {
-    std::vector<std::string> row = run_identity(spec, hp_keys_);
-    row.insert(row.end(), {to_string(status), message});
-    if (status == Status::error) {
-      row.resize(row.size() + std::size(kMetricColumns) - 2);
-      return row;
-    }
-    row.insert(row.end(),
-               {integer(s.iters), num(s.epochs), integer(s.grad_evals), integer(s.hess_evals),
-                num(s.final_loss), num(s.best_loss), fstar ? num(s.final_loss - *fstar) : "",
-                finite_or_empty(s.final_test_loss), finite_or_empty(s.final_test_acc),
-                maybe(s.iters_to_target), maybe(s.evals_to_target), maybe(s.epochs_to_target),
-                maybe(s.time_to_target_s), num(s.time_s)});
-    return row;
-  }
-
   const Experiment& e_;
   const std::vector<std::string>& hp_keys_;
   std::map<std::pair<std::string, std::uint64_t>, std::unique_ptr<Problem>> cache_;
@@ -160,82 +92,10 @@ void check_targets(const Experiment& e) {
   }
 }
 
-class Progress {
- public:
-  Progress(std::size_t total, bool quiet) : total_(total), on_(!quiet && isatty(STDERR_FILENO)) {}
-  void update(std::size_t done) {
-    if (!on_) return;
-    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
-    const double eta = done ? elapsed / double(done) * double(total_ - done) : 0;
-    fmt::print(stderr, "\r{}/{} runs, {:.0f} s elapsed, ETA {:.0f} s   ", done, total_, elapsed,
-               eta);
-  }
-  void finish() {
-    if (on_) fmt::print(stderr, "\n");
-  }
-
- private:
-  using Clock = std::chrono::steady_clock;
-  std::size_t total_;
-  bool on_;
-  Clock::time_point start_ = Clock::now();
-};
-
-// Finished run_ids in the partial files of an interrupted sweep, checked against this
-// expansion (the header, and each row's run up to its seed, so that a changed file or --seeds
-// is caught before any run); trace rows of runs that did not finish are dropped.
-std::set<Index> resume_state(const std::filesystem::path& runs_partial,
-                             const std::filesystem::path& traces_partial,
-                             const std::vector<RunSpec>& runs,
-                             const std::vector<std::string>& hp_keys) {
-  std::set<Index> done;
-  if (!std::filesystem::exists(runs_partial)) return done;
-  const CsvTable t = read_csv(runs_partial);
-  const auto stale = [&](const std::string& what) {
-    return UsageError(
-        fmt::format("{}: {} does not match the experiment; it changed since the "
-                    "sweep started (delete the partial files to start over)",
-                    runs_partial.string(), what));
-  };
-  if (t.header != runs_header(hp_keys)) throw stale("the header");
-  for (const auto& row : t.rows) {
-    const Index id = std::stol(row[0]);
-    if (id < 0 || id >= Index(runs.size())) throw stale(fmt::format("run {}", id));
-    const std::vector<std::string> identity = run_identity(runs[id], hp_keys);
-    if (!std::equal(identity.begin(), identity.end(), row.begin()))
-      throw stale(fmt::format("run {}", id));
-    done.insert(id);
-  }
-  if (std::filesystem::exists(traces_partial)) {
-    const CsvTable tr = read_csv(traces_partial);
-    CsvWriter kept(traces_partial.string() + ".kept", tr.header);
-    for (const auto& row : tr.rows)
-      if (done.count(std::stol(row[0]))) kept.row(row);
-    kept.commit();
-    std::filesystem::rename(traces_partial.string() + ".kept", traces_partial);
-  }
-  return done;
-}
-
-// Writes `table`'s rows sorted by their first column (run_id) to `path`, stable within a run.
-void write_sorted(const CsvTable& table, const std::filesystem::path& path) {
-  std::vector<std::size_t> order(table.rows.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return std::stol(table.rows[a][0]) < std::stol(table.rows[b][0]);
-  });
-  CsvWriter out(path, table.header);
-  for (std::size_t i : order) out.row(table.rows[i]);
-  out.commit();
-}
-
 void finalize(const Experiment& e, const std::filesystem::path& dir, const SweepFacts& facts) {
-  write_sorted(read_csv(dir / "runs.partial.csv"), dir / "runs.csv");
-  write_sorted(read_csv(dir / "traces.partial.csv"), dir / "traces.csv");
-  write_best(read_csv(dir / "runs.csv"), {e.tune_metric, e.tune_stat}, e.target.has_value(),
-             dir / "best.csv");
-  write_text_file(dir / "experiment.toml", e.text);
-  write_meta(dir / "meta.json", e, facts);
+  write_sweep_outputs({e, read_csv(dir / "runs.partial.csv"), read_csv(dir / "traces.partial.csv"),
+                       facts},
+                      dir);
   std::filesystem::remove(dir / "runs.partial.csv");
   std::filesystem::remove(dir / "traces.partial.csv");
 }
@@ -283,25 +143,6 @@ void execute_all(const Experiment& e, const std::vector<std::string>& hp_keys,
 
 void request_stop() { g_stop = 1; }
 
-std::vector<std::string> runs_header(const std::vector<std::string>& hp_keys) {
-  std::vector<std::string> h = {"run_id", "problem", "optimizer", "config", "schedule", "batch"};
-  for (const auto& k : hp_keys) h.push_back("hp_" + k);
-  h.insert(h.end(), {"rep", "seed"});
-  h.insert(h.end(), std::begin(kMetricColumns), std::end(kMetricColumns));
-  return h;
-}
-
-const std::vector<std::string>& traces_header() {
-  static const std::vector<std::string> h = {"run_id",    "iter",    "epoch", "grad_evals",
-                                             "time_s",    "loss",    "gap",   "grad_norm",
-                                             "test_loss", "test_acc"};
-  return h;
-}
-
-bool is_timing_column(const std::string& name) {
-  return name == "time_s" || name == "wall_s" || name.rfind("time_to_target_s", 0) == 0;
-}
-
 SweepOutcome run_sweep(const Experiment& e, const SweepOptions& o) {
   if (o.shards < 1 || o.shard < 0 || o.shard >= o.shards)
     throw UsageError(fmt::format("--shard {}/{}: expected I/N with 0 <= I < N", o.shard, o.shards));
@@ -340,49 +181,6 @@ SweepOutcome run_sweep(const Experiment& e, const SweepOptions& o) {
   if (!out.interrupted)
     finalize(e, out.dir, {threads, fmt::format("{}/{}", o.shard, o.shards), mine.size()});
   return out;
-}
-
-void merge_sweeps(const std::vector<std::filesystem::path>& dirs,
-                  const std::filesystem::path& out) {
-  if (dirs.empty()) throw UsageError("merge: no input directories");
-  std::string text;
-  std::vector<std::string> runs_head, traces_head;
-  CsvTable runs, traces;
-  std::set<Index> ids;
-  for (const auto& dir : dirs) {
-    std::ifstream in(dir / "experiment.toml");
-    if (!in)
-      throw UsageError(
-          fmt::format("merge: {} has no experiment.toml (not a finished sweep)", dir.string()));
-    const std::string t((std::istreambuf_iterator<char>(in)), {});
-    if (text.empty())
-      text = t;
-    else if (t != text)
-      throw UsageError(fmt::format("merge: {} is from a different experiment", dir.string()));
-    CsvTable r = read_csv(dir / "runs.csv"), tr = read_csv(dir / "traces.csv");
-    if (runs.header.empty()) runs.header = r.header, traces.header = tr.header;
-    if (r.header != runs.header)
-      throw UsageError(fmt::format("merge: {}/runs.csv has other columns", dir.string()));
-    for (auto& row : r.rows) {
-      if (!ids.insert(std::stol(row[0])).second)
-        throw UsageError(fmt::format("merge: run {} appears twice ({})", row[0], dir.string()));
-      runs.rows.push_back(std::move(row));
-    }
-    for (auto& row : tr.rows) traces.rows.push_back(std::move(row));
-  }
-  const Experiment e = parse_experiment(text, (dirs.front() / "experiment.toml").string());
-  const std::size_t expected = expand(e).size();
-  if (ids.size() != expected)
-    throw UsageError(
-        fmt::format("merge: {} of {} runs present; a shard is missing", ids.size(), expected));
-  std::filesystem::create_directories(out);
-  write_sorted(runs, out / "runs.csv");
-  write_sorted(traces, out / "traces.csv");
-  write_best(read_csv(out / "runs.csv"), {e.tune_metric, e.tune_stat}, e.target.has_value(),
-             out / "best.csv");
-  write_text_file(out / "experiment.toml", text);
-  write_meta(out / "meta.json", e,
-             {0, fmt::format("merged from {} directories", dirs.size()), expected});
 }
 
 }  // namespace descent

@@ -1,0 +1,108 @@
+#include "lib/harness/outputs.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <numeric>
+#include <set>
+
+#include "lib/harness/best.hpp"
+
+namespace descent {
+namespace {
+
+void sort_by_run_id(CsvTable& table) {
+  std::vector<std::size_t> order(table.rows.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return std::stol(table.rows[a][0]) < std::stol(table.rows[b][0]);
+  });
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(order.size());
+  for (std::size_t i : order) rows.push_back(std::move(table.rows[i]));
+  table.rows = std::move(rows);
+  table.lines.clear();
+}
+
+void write_table(const CsvTable& table, const std::filesystem::path& path) {
+  CsvWriter out(path, table.header);
+  for (const auto& row : table.rows) out.row(row);
+  out.commit();
+}
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in)
+    throw UsageError(
+        fmt::format("merge: {} has no {} (not a finished sweep)", path.parent_path().string(),
+                    path.filename().string()));
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+}  // namespace
+
+const std::vector<OutputFile>& sweep_outputs() {
+  // clang-format off
+  static const std::vector<OutputFile> all = {
+      {"runs.csv", "one row per run: its configuration, seed, status and metrics (columns: `descent list columns`)",
+       [](const SweepData& d, const std::filesystem::path& p) { write_table(d.runs, p); }},
+      {"traces.csv", "the logged points of every run, by run_id",
+       [](const SweepData& d, const std::filesystem::path& p) { write_table(d.traces, p); }},
+      {"best.csv", "each problem × optimizer's best configuration by the tuning rule, with the median and quartiles of its metrics over the seeds",
+       [](const SweepData& d, const std::filesystem::path& p) {
+         const Experiment& e = d.experiment;
+         write_best(d.runs, {e.tune_metric, e.tune_stat}, e.target.has_value(), p);
+       }},
+      {"experiment.toml", "the experiment file as read (what `descent merge` compares)",
+       [](const SweepData& d, const std::filesystem::path& p) { write_text_file(p, d.experiment.text); }},
+      {"meta.json", "what produced the results: build, commit, CPU, threads, date, seeds, and every column's facts",
+       [](const SweepData& d, const std::filesystem::path& p) { write_meta(p, d.experiment, d.facts); }},
+  };
+  // clang-format on
+  return all;
+}
+
+void write_sweep_outputs(SweepData data, const std::filesystem::path& dir) {
+  sort_by_run_id(data.runs);
+  sort_by_run_id(data.traces);
+  std::filesystem::create_directories(dir);
+  for (const OutputFile& f : sweep_outputs()) f.write(data, dir / f.name);
+}
+
+void merge_sweeps(const std::vector<std::filesystem::path>& dirs,
+                  const std::filesystem::path& out) {
+  if (dirs.empty()) throw UsageError("merge: no input directories");
+  std::string text;
+  CsvTable runs, traces;
+  std::set<Index> ids;
+  for (const auto& dir : dirs) {
+    const std::string t = read_text(dir / "experiment.toml");
+    if (text.empty())
+      text = t;
+    else if (t != text)
+      throw UsageError(fmt::format("merge: {} is from a different experiment", dir.string()));
+    CsvTable r = read_csv(dir / "runs.csv"), tr = read_csv(dir / "traces.csv");
+    if (runs.header.empty()) runs.header = r.header, traces.header = tr.header;
+    if (r.header != runs.header)
+      throw UsageError(fmt::format("merge: {}/runs.csv has other columns", dir.string()));
+    for (auto& row : r.rows) {
+      if (!ids.insert(std::stol(row[0])).second)
+        throw UsageError(fmt::format("merge: run {} appears twice ({})", row[0], dir.string()));
+      runs.rows.push_back(std::move(row));
+    }
+    for (auto& row : tr.rows) traces.rows.push_back(std::move(row));
+  }
+  const Experiment e = parse_experiment(text, (dirs.front() / "experiment.toml").string());
+  const std::size_t expected = expand(e).size();
+  if (ids.size() != expected)
+    throw UsageError(
+        fmt::format("merge: {} of {} runs present; a shard is missing", ids.size(), expected));
+  runs.source = (out / "runs.csv").string();
+  write_sweep_outputs(
+      {e, std::move(runs), std::move(traces),
+       {0, fmt::format("merged from {} directories", dirs.size()), expected}},
+      out);
+}
+
+}  // namespace descent

@@ -1,0 +1,41 @@
+// One run from its specs: the problem instance, the optimizer and the schedule, each parsed and
+// checked, then run by the run loop (lib/run.hpp) any number of times. `descent run`, the sweep,
+// the benchmarks and the tests all build their runs here, so that a run means the same thing
+// everywhere.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "lib/optimizer.hpp"
+#include "lib/run.hpp"
+#include "lib/schedule.hpp"
+
+namespace descent {
+
+class SpecRun {
+ public:
+  // The problem instance from (problem spec, seed). The optimizer and schedule specs are checked
+  // first, so that a typo is reported before any data set is loaded.
+  SpecRun(const std::string& problem, const std::string& optimizer, const std::string& schedule,
+          std::uint64_t seed);
+  // On an instance built before (a sweep's thread reuses its instances); it must outlive this.
+  SpecRun(const Problem& problem, const std::string& optimizer, const std::string& schedule);
+
+  const Problem& problem() const { return *problem_; }
+  const Params& optimizer() const { return params_; }
+  const Schedule& schedule() const { return schedule_; }
+  // Each call starts from the optimizer's initial state (the run loop resets it).
+  RunResult run(const RunSettings& settings);
+
+ private:
+  SpecRun(const std::string& optimizer, const std::string& schedule);
+  Params params_;
+  Schedule schedule_;
+  std::unique_ptr<Problem> owned_;
+  const Problem* problem_ = nullptr;
+  std::unique_ptr<Optimizer<double>> optimizer_;
+};
+
+}  // namespace descent
