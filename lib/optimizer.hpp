@@ -1,7 +1,7 @@
 // The optimizer interface.
 //
-// An optimizer file defines three things: a Config (its hyperparameters, read from Params and
-// checked by the keys in `info()`), `info()` (name, keys, equations, reference) and a class
+// An optimizer file defines three things: a Config (its hyperparameters, each bound to its key
+// once in `Config::fields()`, lib/config.hpp), `info()` (name, equations, reference) and a class
 // template over the scalar T holding the per-run state, with
 //   step(x, g, lr_scale)  x <- update(x, g), lr = Config.lr * lr_scale (the schedule's factor)
 //   reset()               back to the state before the first step.
@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/config.hpp"
 #include "lib/spec.hpp"
 
 namespace descent {
@@ -32,7 +33,6 @@ struct OptimizerInfo {
   std::string summary;    // one line
   std::string equations;  // the update in the paper's notation
   std::string reference;
-  std::vector<Key> keys;
   bool own_weight_decay = false;  // the optimizer defines `weight_decay` itself (decoupled)
   // Words one step reads plus writes per parameter at the default keys (x, g and the state
   // vectors): the memory traffic the benchmarks' bytes/s counts.
@@ -44,7 +44,7 @@ struct OptimizerInfo {
 template <template <class> class O, class T>
 concept FirstOrderOptimizer =
     std::constructible_from<O<T>, const typename O<T>::Config&, Eigen::Index> &&
-    std::constructible_from<typename O<T>::Config, const Params&> &&
+    Configurable<typename O<T>::Config> &&
     requires(O<T> o, VecRef<T> x, CVecRef<T> g, T s) {
       { O<T>::info() } -> std::convertible_to<OptimizerInfo>;
       o.step(x, g, s);
@@ -72,6 +72,22 @@ class Optimizer {
 struct GradientTransform {
   double clip = 0;
   double weight_decay = 0;
+  // own_weight_decay: the optimizer defines `weight_decay` itself (decoupled), so it has no
+  // coupled one.
+  static Fields<GradientTransform> fields(bool own_weight_decay) {
+    using C = GradientTransform;
+    Fields<C> f = {real_key(&C::clip, "clip", "0", "clip the gradient's 2-norm to this (0: off)",
+                            Range::nonnegative)};
+    if (!own_weight_decay)
+      f.push_back(real_key(&C::weight_decay, "weight_decay", "0",
+                           "coupled L2 decay, g += λ θ (torch)", Range::nonnegative));
+    return f;
+  }
+  static GradientTransform read(const Params& p, bool own_weight_decay) {
+    GradientTransform t;
+    for (const auto& f : fields(own_weight_decay)) f.read(t, p);
+    return t;
+  }
   bool active() const { return clip > 0 || weight_decay > 0; }
 
   template <class T>
@@ -93,7 +109,7 @@ class Erased final : public Optimizer<T> {
   // clang-format on
  public:
   Erased(const Params& p, GradientTransform pre, Eigen::Index n)
-      : opt_(typename O<T>::Config(p), n), pre_(pre) {
+      : opt_(read_config<typename O<T>::Config>(p), n), pre_(pre) {
     if (pre_.active()) buffer_.resize(n);
   }
   void step(VecRef<T> x, CVecRef<T> g, T lr_scale) override {

@@ -21,26 +21,17 @@
 namespace descent {
 namespace {
 
-GradientTransform transform_of(const Params& p, const OptimizerInfo& info) {
-  return {.clip = p.real("clip"),
-          .weight_decay = info.own_weight_decay ? 0 : p.real("weight_decay")};
-}
-
 template <template <class> class O>
 OptimizerEntry entry() {
   OptimizerEntry e{O<double>::info(), {}, {}, {}};
-  e.keys = e.info.keys;
-  e.keys.push_back(
-      real_key("clip", "0", "clip the gradient's 2-norm to this (0: off)", Range::nonnegative));
-  if (!e.info.own_weight_decay)
-    e.keys.push_back(
-        real_key("weight_decay", "0", "coupled L2 decay, g += λ θ (torch)", Range::nonnegative));
-  const OptimizerInfo info = e.info;
-  e.make_double = [info](const Params& p, Eigen::Index n) -> std::unique_ptr<Optimizer<double>> {
-    return std::make_unique<Erased<O, double>>(p, transform_of(p, info), n);
+  const bool own = e.info.own_weight_decay;
+  e.keys =
+      with_keys({keys_of<typename O<double>::Config>(), keys_of(GradientTransform::fields(own))});
+  e.make_double = [own](const Params& p, Eigen::Index n) -> std::unique_ptr<Optimizer<double>> {
+    return std::make_unique<Erased<O, double>>(p, GradientTransform::read(p, own), n);
   };
-  e.make_float = [info](const Params& p, Eigen::Index n) -> std::unique_ptr<Optimizer<float>> {
-    return std::make_unique<Erased<O, float>>(p, transform_of(p, info), n);
+  e.make_float = [own](const Params& p, Eigen::Index n) -> std::unique_ptr<Optimizer<float>> {
+    return std::make_unique<Erased<O, float>>(p, GradientTransform::read(p, own), n);
   };
   return e;
 }
@@ -50,10 +41,9 @@ OptimizerEntry entry() {
 // their line searches compare.
 template <class O>
 OptimizerEntry entry_double() {
-  OptimizerEntry e{O::info(), {}, {}, {}};
-  e.keys = e.info.keys;
+  OptimizerEntry e{O::info(), keys_of<typename O::Config>(), {}, {}};
   e.make_double = [](const Params& p, Eigen::Index n) -> std::unique_ptr<Optimizer<double>> {
-    return std::make_unique<O>(typename O::Config(p), n);
+    return std::make_unique<O>(read_config<typename O::Config>(p), n);
   };
   e.make_float = [name = e.info.name](const Params&,
                                       Eigen::Index) -> std::unique_ptr<Optimizer<float>> {

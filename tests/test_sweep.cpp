@@ -7,9 +7,9 @@
 #include <set>
 
 #include "lib/csv.hpp"
-#include "lib/harness/experiment.hpp"
 #include "lib/harness/best.hpp"
 #include "lib/harness/columns.hpp"
+#include "lib/harness/experiment.hpp"
 #include "lib/harness/outputs.hpp"
 #include "lib/harness/sweep.hpp"
 

@@ -154,8 +154,7 @@ void write_best(const CsvTable& runs, const TuneRule& rule, bool has_target,
   for (const RunColumn& c : run_columns())
     if (c.summarized) summarized.push_back(c.name);
   std::vector<std::string> header = configuration_columns();
-  header.insert(header.end(),
-                {"seeds", "success_rate", "tune_metric", "tune_stat", "tune_value"});
+  header.insert(header.end(), {"seeds", "success_rate", "tune_metric", "tune_stat", "tune_value"});
   for (const std::string& m : summarized)
     for (const SummaryStat& s : summary_stats()) header.push_back(fmt::format("{}_{}", m, s.name));
   const ProblemMetrics metrics(runs, has_target);

@@ -28,31 +28,53 @@ std::string maybe(const std::optional<T>& v) {
 // Short constructors, so that the table below reads one column a line.
 RunColumn identity(std::string name, std::string help, std::string (*value)(const Ran&),
                    bool configuration = false, bool is_integer = false) {
-  return {.name = std::move(name), .label = "", .help = std::move(help), .role = Role::identity,
-          .value = value, .configuration = configuration, .integer = is_integer};
+  return {.name = std::move(name),
+          .label = "",
+          .help = std::move(help),
+          .role = Role::identity,
+          .value = value,
+          .configuration = configuration,
+          .integer = is_integer};
 }
 RunColumn outcome(std::string name, std::string help, std::string (*value)(const Ran&)) {
-  return {.name = std::move(name), .label = "", .help = std::move(help), .role = Role::outcome,
+  return {.name = std::move(name),
+          .label = "",
+          .help = std::move(help),
+          .role = Role::outcome,
           .value = value};
 }
 // A count or a measurement that no tuning rule ranks by.
 RunColumn count(std::string name, std::string label, std::string help,
                 std::string (*value)(const Ran&), bool is_integer = true, bool timing = false) {
-  return {.name = std::move(name), .label = std::move(label), .help = std::move(help),
-          .value = value, .integer = is_integer, .timing = timing};
+  return {.name = std::move(name),
+          .label = std::move(label),
+          .help = std::move(help),
+          .value = value,
+          .integer = is_integer,
+          .timing = timing};
 }
 // A metric the tuning rule can rank by; `summarized` ones get quartiles in best.csv.
 RunColumn metric(std::string name, std::string label, std::string help, Better better,
                  std::string (*value)(const Ran&), bool summarized = false) {
-  return {.name = std::move(name), .label = std::move(label), .help = std::move(help),
-          .value = value, .better = better, .summarized = summarized};
+  return {.name = std::move(name),
+          .label = std::move(label),
+          .help = std::move(help),
+          .value = value,
+          .better = better,
+          .summarized = summarized};
 }
 // Where the target was first met, in some unit; summarized in best.csv.
 RunColumn to_target(std::string name, std::string label, std::string help,
                     std::string (*value)(const Ran&), bool is_integer, bool timing = false) {
-  return {.name = std::move(name), .label = std::move(label), .help = std::move(help),
-          .value = value, .better = Better::lower, .to_target = true, .summarized = true,
-          .integer = is_integer, .timing = timing};
+  return {.name = std::move(name),
+          .label = std::move(label),
+          .help = std::move(help),
+          .value = value,
+          .better = Better::lower,
+          .to_target = true,
+          .summarized = true,
+          .integer = is_integer,
+          .timing = timing};
 }
 
 }  // namespace
@@ -114,7 +136,8 @@ const std::vector<RunColumn>& run_columns() {
 
 const RunColumn* find_run_column(std::string_view name) {
   const auto& all = run_columns();
-  const auto it = std::find_if(all.begin(), all.end(), [&](const auto& c) { return c.name == name; });
+  const auto it =
+      std::find_if(all.begin(), all.end(), [&](const auto& c) { return c.name == name; });
   return it == all.end() ? nullptr : &*it;
 }
 
@@ -151,7 +174,8 @@ std::vector<std::string> runs_row(const Ran& ran, const std::vector<std::string>
     if (c.role == Role::hyperparameters) {
       for (const std::string& key : hp_keys) {
         const auto& hp = ran.spec.hp;
-        auto it = std::find_if(hp.begin(), hp.end(), [&](const auto& kv) { return kv.first == key; });
+        auto it =
+            std::find_if(hp.begin(), hp.end(), [&](const auto& kv) { return kv.first == key; });
         row.push_back(it == hp.end() ? "" : it->second);
       }
     } else if (c.role == Role::result && ran.status == Status::error) {
@@ -163,7 +187,8 @@ std::vector<std::string> runs_row(const Ran& ran, const std::vector<std::string>
   return row;
 }
 
-std::vector<std::string> run_identity(const RunSpec& spec, const std::vector<std::string>& hp_keys) {
+std::vector<std::string> run_identity(const RunSpec& spec,
+                                      const std::vector<std::string>& hp_keys) {
   const RunResult none;
   const std::string no_message;
   std::vector<std::string> row = runs_row({spec, none, Status::error, no_message, {}}, hp_keys);

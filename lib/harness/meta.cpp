@@ -8,10 +8,10 @@
 #include <sstream>
 
 #include "lib/build_info.hpp"
-#include "lib/harness/columns.hpp"
-#include "lib/trace_csv.hpp"
 #include "lib/csv.hpp"
+#include "lib/harness/columns.hpp"
 #include "lib/spec.hpp"
+#include "lib/trace_csv.hpp"
 
 namespace descent {
 
@@ -71,10 +71,8 @@ toml::table columns_table() {
                                {"integer", c.integer},
                                {"timing", c.timing}});
   for (const TraceColumn& c : trace_columns())
-    traces.push_back(toml::table{{"name", c.name},
-                                 {"label", c.label},
-                                 {"needs", to_string(c.needs)},
-                                 {"timing", c.timing}});
+    traces.push_back(toml::table{
+        {"name", c.name}, {"label", c.label}, {"needs", to_string(c.needs)}, {"timing", c.timing}});
   for (const SummaryStat& s : summary_stats()) stats.push_back(s.name);
   return toml::table{{"runs", runs}, {"traces", traces}, {"summary_stats", stats}};
 }

@@ -34,9 +34,8 @@ void write_table(const CsvTable& table, const std::filesystem::path& path) {
 std::string read_text(const std::filesystem::path& path) {
   std::ifstream in(path);
   if (!in)
-    throw UsageError(
-        fmt::format("merge: {} has no {} (not a finished sweep)", path.parent_path().string(),
-                    path.filename().string()));
+    throw UsageError(fmt::format("merge: {} has no {} (not a finished sweep)",
+                                 path.parent_path().string(), path.filename().string()));
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
@@ -99,10 +98,11 @@ void merge_sweeps(const std::vector<std::filesystem::path>& dirs,
     throw UsageError(
         fmt::format("merge: {} of {} runs present; a shard is missing", ids.size(), expected));
   runs.source = (out / "runs.csv").string();
-  write_sweep_outputs(
-      {e, std::move(runs), std::move(traces),
-       {0, fmt::format("merged from {} directories", dirs.size()), expected}},
-      out);
+  write_sweep_outputs({e,
+                       std::move(runs),
+                       std::move(traces),
+                       {0, fmt::format("merged from {} directories", dirs.size()), expected}},
+                      out);
 }
 
 }  // namespace descent

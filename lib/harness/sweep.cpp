@@ -93,9 +93,8 @@ void check_targets(const Experiment& e) {
 }
 
 void finalize(const Experiment& e, const std::filesystem::path& dir, const SweepFacts& facts) {
-  write_sweep_outputs({e, read_csv(dir / "runs.partial.csv"), read_csv(dir / "traces.partial.csv"),
-                       facts},
-                      dir);
+  write_sweep_outputs(
+      {e, read_csv(dir / "runs.partial.csv"), read_csv(dir / "traces.partial.csv"), facts}, dir);
   std::filesystem::remove(dir / "runs.partial.csv");
   std::filesystem::remove(dir / "traces.partial.csv");
 }

@@ -16,14 +16,20 @@
 
 #include <cmath>
 
+#include "lib/config.hpp"
 #include "lib/optimizer.hpp"
 
 namespace descent {
 
 struct AdadeltaConfig {
   double lr, rho, eps;
-  explicit AdadeltaConfig(const Params& p)
-      : lr(p.real("lr")), rho(p.real("rho")), eps(p.real("eps")) {}
+  static Fields<AdadeltaConfig> fields() {
+    return {
+        real_key(&AdadeltaConfig::lr, "lr", "1.0", "rate η on the step (1 in the paper)",
+                 Range::positive),
+        real_key(&AdadeltaConfig::rho, "rho", "0.9", "decay ρ of both averages", Range::unit_open),
+        real_key(&AdadeltaConfig::eps, "eps", "1e-6", "ε, inside both roots", Range::positive)};
+  }
 };
 
 template <class T>
@@ -41,9 +47,6 @@ class Adadelta {
                 "Δθ_t = −√(E[Δθ²]_{t−1} + ε) / √(E[g²]_t + ε) · g_t;  "
                 "E[Δθ²]_t = ρ E[Δθ²]_{t−1} + (1 − ρ) Δθ_t²;  θ_t = θ_{t−1} + η Δθ_t",
             .reference = "Zeiler 2012; torch.optim.Adadelta",
-            .keys = {real_key("lr", "1.0", "rate η on the step (1 in the paper)", Range::positive),
-                     real_key("rho", "0.9", "decay ρ of both averages", Range::unit_open),
-                     real_key("eps", "1e-6", "ε, inside both roots", Range::positive)},
             .own_weight_decay = false,
             .words_per_param = 7};  // reads x, g, E[g²], E[Δθ²]; writes x, E[g²], E[Δθ²]
   }

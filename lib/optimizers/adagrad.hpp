@@ -14,17 +14,22 @@
 
 #include <cmath>
 
+#include "lib/config.hpp"
 #include "lib/optimizer.hpp"
 
 namespace descent {
 
 struct AdagradConfig {
   double lr, lr_decay, eps, initial_accumulator;
-  explicit AdagradConfig(const Params& p)
-      : lr(p.real("lr")),
-        lr_decay(p.real("lr_decay")),
-        eps(p.real("eps")),
-        initial_accumulator(p.real("initial_accumulator")) {}
+  static Fields<AdagradConfig> fields() {
+    return {
+        real_key(&AdagradConfig::lr, "lr", "1e-2", "step size η", Range::positive),
+        real_key(&AdagradConfig::lr_decay, "lr_decay", "0",
+                 "rate decay λ: η_t = η / (1 + (t − 1) λ)", Range::nonnegative),
+        real_key(&AdagradConfig::eps, "eps", "1e-10", "ε, added after the root", Range::positive),
+        real_key(&AdagradConfig::initial_accumulator, "initial_accumulator", "0",
+                 "G_0 (torch 0; Keras, optax 0.1)", Range::nonnegative)};
+  }
 };
 
 template <class T>
@@ -40,12 +45,6 @@ class Adagrad {
                 "G_t = G_{t−1} + g_t²;  η_t = η / (1 + (t − 1) λ);  "
                 "θ_t = θ_{t−1} − η_t g_t / (√G_t + ε)",
             .reference = "Duchi, Hazan & Singer 2011; torch.optim.Adagrad",
-            .keys = {real_key("lr", "1e-2", "step size η", Range::positive),
-                     real_key("lr_decay", "0", "rate decay λ: η_t = η / (1 + (t − 1) λ)",
-                              Range::nonnegative),
-                     real_key("eps", "1e-10", "ε, added after the root", Range::positive),
-                     real_key("initial_accumulator", "0", "G_0 (torch 0; Keras, optax 0.1)",
-                              Range::nonnegative)},
             .own_weight_decay = false,
             .words_per_param = 5};  // reads x, g, G; writes x, G
   }

@@ -24,23 +24,38 @@
 #include <array>
 #include <cmath>
 
+#include "lib/config.hpp"
 #include "lib/optimizer.hpp"
 
 namespace descent {
 
+// The keys of Adam's moment estimates, shared by the Adam family (adam, adamw, nadam): a Config
+// with members beta1, beta2 and eps.
+template <class C>
+Fields<C> moment_keys() {
+  return {real_key<C>(&C::beta1, "beta1", "0.9", "first-moment decay β1", Range::unit_open),
+          real_key<C>(&C::beta2, "beta2", "0.999", "second-moment decay β2", Range::unit_open),
+          real_key<C>(&C::eps, "eps", "1e-8", "ε, added after the root", Range::positive)};
+}
+
+// torch's AMSGrad form (see above), shared by adam and adamw.
+template <class C>
+Field<C> amsgrad_key() {
+  return flag_key<C>(&C::amsgrad, "amsgrad", "0",
+                     "divide by the running maximum of v (torch's form)");
+}
+
 struct AdamConfig {
   double lr, beta1, beta2, eps;
-  bool amsgrad, bias_correction;
-  AdamConfig(double lr, double beta1, double beta2, double eps, bool amsgrad, bool bias_correction)
-      : lr(lr),
-        beta1(beta1),
-        beta2(beta2),
-        eps(eps),
-        amsgrad(amsgrad),
-        bias_correction(bias_correction) {}
-  explicit AdamConfig(const Params& p)
-      : AdamConfig(p.real("lr"), p.real("beta1"), p.real("beta2"), p.real("eps"), p.flag("amsgrad"),
-                   p.flag("bias_correction")) {}
+  bool amsgrad;
+  bool bias_correction = true;  // adamw has no key for it
+  static Fields<AdamConfig> fields() {
+    using C = AdamConfig;
+    return join<C>({{real_key(&C::lr, "lr", "1e-3", "step size α", Range::positive)},
+                    moment_keys<C>(),
+                    {amsgrad_key<C>(), flag_key(&C::bias_correction, "bias_correction", "1",
+                                                "0 drops both bias corrections")}});
+  }
 };
 
 template <class T>
@@ -59,12 +74,6 @@ class Adam {
                 "m_t = β1 m_{t−1} + (1 − β1) g_t;  v_t = β2 v_{t−1} + (1 − β2) g_t²;  "
                 "θ_t = θ_{t−1} − α/(1 − β1^t) · m_t / (√v_t / √(1 − β2^t) + ε)",
             .reference = "Kingma & Ba 2015; amsgrad: Reddi, Kale & Kumar 2018; torch.optim.Adam",
-            .keys = {real_key("lr", "1e-3", "step size α", Range::positive),
-                     real_key("beta1", "0.9", "first-moment decay β1", Range::unit_open),
-                     real_key("beta2", "0.999", "second-moment decay β2", Range::unit_open),
-                     real_key("eps", "1e-8", "ε, added after the root", Range::positive),
-                     flag_key("amsgrad", "0", "divide by the running maximum of v (torch's form)"),
-                     flag_key("bias_correction", "1", "0 drops both bias corrections")},
             .own_weight_decay = false,
             .words_per_param = 7};  // reads x, g, m, v; writes x, m, v (amsgrad: + v̂ twice)
   }

@@ -14,14 +14,21 @@
 #include <algorithm>
 #include <cmath>
 
+#include "lib/config.hpp"
 #include "lib/optimizer.hpp"
 
 namespace descent {
 
 struct AdamaxConfig {
   double lr, beta1, beta2, eps;
-  explicit AdamaxConfig(const Params& p)
-      : lr(p.real("lr")), beta1(p.real("beta1")), beta2(p.real("beta2")), eps(p.real("eps")) {}
+  static Fields<AdamaxConfig> fields() {
+    return {
+        real_key(&AdamaxConfig::lr, "lr", "2e-3", "step size α", Range::positive),
+        real_key(&AdamaxConfig::beta1, "beta1", "0.9", "first-moment decay β1", Range::unit_open),
+        real_key(&AdamaxConfig::beta2, "beta2", "0.999", "decay β2 of the infinity norm",
+                 Range::unit_open),
+        real_key(&AdamaxConfig::eps, "eps", "1e-8", "ε, inside the max (torch)", Range::positive)};
+  }
 };
 
 template <class T>
@@ -37,10 +44,6 @@ class Adamax {
                 "m_t = β1 m_{t−1} + (1 − β1) g_t;  u_t = max(β2 u_{t−1}, |g_t| + ε);  "
                 "θ_t = θ_{t−1} − α/(1 − β1^t) · m_t / u_t",
             .reference = "Kingma & Ba 2015, Section 7.1; torch.optim.Adamax",
-            .keys = {real_key("lr", "2e-3", "step size α", Range::positive),
-                     real_key("beta1", "0.9", "first-moment decay β1", Range::unit_open),
-                     real_key("beta2", "0.999", "decay β2 of the infinity norm", Range::unit_open),
-                     real_key("eps", "1e-8", "ε, inside the max (torch)", Range::positive)},
             .own_weight_decay = false,
             .words_per_param = 7};  // reads x, g, m, u; writes x, m, u
   }

@@ -16,20 +16,24 @@
 
 namespace descent {
 
-struct AdamwConfig {
-  AdamConfig adam;
+// Adam's Config (bias correction always on) and λ.
+struct AdamwConfig : AdamConfig {
   double weight_decay;
-  explicit AdamwConfig(const Params& p)
-      : adam(p.real("lr"), p.real("beta1"), p.real("beta2"), p.real("eps"), p.flag("amsgrad"),
-             true),
-        weight_decay(p.real("weight_decay")) {}
+  static Fields<AdamwConfig> fields() {
+    using C = AdamwConfig;
+    return join<C>({{real_key<C>(&C::lr, "lr", "1e-3", "step size α", Range::positive)},
+                    moment_keys<C>(),
+                    {real_key(&C::weight_decay, "weight_decay", "1e-2",
+                              "decoupled decay λ: θ ← (1 − α λ) θ", Range::nonnegative),
+                     amsgrad_key<C>()}});
+  }
 };
 
 template <class T>
 class Adamw {
  public:
   using Config = AdamwConfig;
-  Adamw(const Config& c, Eigen::Index n) : c_(c), adam_(c.adam, n) {}
+  Adamw(const Config& c, Eigen::Index n) : c_(c), adam_(c, n) {}
 
   static OptimizerInfo info() {
     return {.name = "adamw",
@@ -39,19 +43,12 @@ class Adamw {
                 "v_t = β2 v_{t−1} + (1 − β2) g_t²;  "
                 "θ_t = θ' − α/(1 − β1^t) · m_t / (√v_t / √(1 − β2^t) + ε)",
             .reference = "Loshchilov & Hutter 2019; torch.optim.AdamW",
-            .keys = {real_key("lr", "1e-3", "step size α", Range::positive),
-                     real_key("beta1", "0.9", "first-moment decay β1", Range::unit_open),
-                     real_key("beta2", "0.999", "second-moment decay β2", Range::unit_open),
-                     real_key("eps", "1e-8", "ε, added after the root", Range::positive),
-                     real_key("weight_decay", "1e-2", "decoupled decay λ: θ ← (1 − α λ) θ",
-                              Range::nonnegative),
-                     flag_key("amsgrad", "0", "divide by the running maximum of v (torch's form)")},
             .own_weight_decay = true,
             .words_per_param = 7};  // as Adam: reads x, g, m, v; writes x, m, v
   }
 
   void step(VecRef<T> x, CVecRef<T> g, T lr_scale) {
-    const T lr = T(c_.adam.lr) * lr_scale;
+    const T lr = T(c_.lr) * lr_scale;
     adam_.update(x, g, lr, T(1 - double(lr) * c_.weight_decay));
   }
 

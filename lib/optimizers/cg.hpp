@@ -30,8 +30,13 @@ namespace descent {
 struct CgConfig {
   WolfeConditions wolfe;
   Index restart;
-  explicit CgConfig(const Params& p)
-      : wolfe(WolfeConditions::from(p, "cg")), restart(p.integer("restart")) {}
+  static Fields<CgConfig> fields() {
+    using C = CgConfig;
+    return join<C>({member_keys(&C::wolfe, WolfeConditions::fields("0.1")),
+                    {int_key(&C::restart, "restart", "0", "restart every this many steps (0: n)",
+                             Range::nonnegative)}});
+  }
+  void check() const { wolfe.check("cg"); }
 };
 
 class Cg final : public Optimizer<double> {
@@ -49,10 +54,7 @@ class Cg final : public Optimizer<double> {
                 "Wolfe (c2 = 0.1)",
             .reference =
                 "Nocedal & Wright 2006, Algorithm 5.4, (5.44)–(5.45); Polak & Ribière "
-                "1969; Gilbert & Nocedal 1992",
-            .keys = with_keys({WolfeConditions::keys("0.1"),
-                               {int_key("restart", "0", "restart every this many steps (0: n)",
-                                        Range::nonnegative)}})};
+                "1969; Gilbert & Nocedal 1992"};
   }
 
   bool uses_oracle() const override { return true; }

@@ -34,10 +34,14 @@ struct LbfgsConfig {
   Index history;
   WolfeConditions wolfe;
   double curvature_eps;
-  explicit LbfgsConfig(const Params& p)
-      : history(p.integer("history")),
-        wolfe(WolfeConditions::from(p, "lbfgs")),
-        curvature_eps(p.real("curvature_eps")) {}
+  static Fields<LbfgsConfig> fields() {
+    using C = LbfgsConfig;
+    return join<C>({{int_key(&C::history, "history", "10", "pairs m kept", Range::at_least_one)},
+                    member_keys(&C::wolfe, WolfeConditions::fields("0.9")),
+                    {real_key(&C::curvature_eps, "curvature_eps", "1e-10",
+                              "skip the pair when sᵀy ≤ ε ‖s‖ ‖y‖", Range::nonnegative)}});
+  }
+  void check() const { wolfe.check("lbfgs"); }
 };
 
 class Lbfgs final : public Optimizer<double> {
@@ -61,11 +65,7 @@ class Lbfgs final : public Optimizer<double> {
             "p_k = −H_k ∇f_k (two-loop recursion over m pairs s_i, y_i; "
             "H_k^0 = γ_k I, γ_k = s_{k−1}ᵀy_{k−1} / y_{k−1}ᵀy_{k−1}); "
             "x_{k+1} = x_k + α_k p_k, α_k strong Wolfe",
-        .reference = "Nocedal & Wright 2006, Algorithms 7.4, 7.5, 3.5, 3.6; Liu & Nocedal 1989",
-        .keys = with_keys({{int_key("history", "10", "pairs m kept", Range::at_least_one)},
-                           WolfeConditions::keys("0.9"),
-                           {real_key("curvature_eps", "1e-10", "skip the pair when sᵀy ≤ ε ‖s‖ ‖y‖",
-                                     Range::nonnegative)}})};
+        .reference = "Nocedal & Wright 2006, Algorithms 7.4, 7.5, 3.5, 3.6; Liu & Nocedal 1989"};
   }
 
   bool uses_oracle() const override { return true; }

@@ -40,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/config.hpp"
 #include "lib/optimizer.hpp"
 #include "lib/oracle.hpp"
 #include "lib/spec.hpp"
@@ -47,23 +48,23 @@
 namespace descent {
 
 struct WolfeConditions {
-  double c1 = 1e-4, c2 = 0.9;
-  int max_evals = 20;
+  double c1, c2;
+  int max_evals;
 
   // The keys of a method that searches this way; c2's default is the method's own (0.9 for
   // quasi-Newton, 0.1 for conjugate gradients, N&W §3.1).
-  static std::vector<Key> keys(const std::string& c2_default) {
-    return {real_key("c1", "1e-4", "sufficient-decrease constant c1", Range::positive),
-            real_key("c2", c2_default, "curvature constant c2 (> c1)", Range::unit_open),
-            int_key("max_evals", "20", "evaluations per line search", Range::at_least_one)};
+  static Fields<WolfeConditions> fields(const std::string& c2_default) {
+    using C = WolfeConditions;
+    return {real_key(&C::c1, "c1", "1e-4", "sufficient-decrease constant c1", Range::positive),
+            real_key(&C::c2, "c2", c2_default, "curvature constant c2 (> c1)", Range::unit_open),
+            int_key(&C::max_evals, "max_evals", "20", "evaluations per line search",
+                    Range::at_least_one)};
   }
-  // From those keys; c1 < c2 is checked here, naming the optimizer.
-  static WolfeConditions from(const Params& p, const std::string& optimizer) {
-    const WolfeConditions w{p.real("c1"), p.real("c2"), int(p.integer("max_evals"))};
-    if (!(w.c1 < w.c2))
+  // c1 < c2, which neither key alone can check; the message names the optimizer.
+  void check(const std::string& optimizer) const {
+    if (!(c1 < c2))
       throw UsageError(fmt::format("optimizer '{}': key 'c1' must be below c2 (got c1={}, c2={})",
-                                   optimizer, w.c1, w.c2));
-    return w;
+                                   optimizer, c1, c2));
   }
 };
 

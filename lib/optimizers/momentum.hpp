@@ -21,25 +21,26 @@
 // Each form is one fused pass: reads x, g, v; writes x, v (5 words per parameter).
 #pragma once
 
-#include <string>
-
+#include "lib/config.hpp"
 #include "lib/optimizer.hpp"
 
 namespace descent {
 
 enum class MomentumForm { classic, ewa, cs231n };
 
-inline MomentumForm momentum_form(const std::string& name) {
-  if (name == "ewa") return MomentumForm::ewa;
-  if (name == "cs231n") return MomentumForm::cs231n;
-  return MomentumForm::classic;
-}
-
 struct MomentumConfig {
   double lr, momentum;
   MomentumForm variant;
-  explicit MomentumConfig(const Params& p)
-      : lr(p.real("lr")), momentum(p.real("momentum")), variant(momentum_form(p.text("variant"))) {}
+  static Fields<MomentumConfig> fields() {
+    using C = MomentumConfig;
+    return {real_key(&C::lr, "lr", "1e-3", "step size η", Range::positive),
+            real_key(&C::momentum, "momentum", "0.9", "momentum μ (β for ewa)", Range::unit_open),
+            choice_key(&C::variant, "variant", "classic",
+                       "classic (torch), ewa (averaged gradient), cs231n (rate inside v)",
+                       {{"classic", MomentumForm::classic},
+                        {"ewa", MomentumForm::ewa},
+                        {"cs231n", MomentumForm::cs231n}})};
+  }
 };
 
 template <class T>
@@ -56,11 +57,6 @@ class Momentum {
                 "ewa: v_t = β v_{t−1} + (1 − β) g_t, θ_t = θ_{t−1} − η v_t;  "
                 "cs231n: v_t = μ v_{t−1} − η g_t, θ_t = θ_{t−1} + v_t  (v_0 = 0)",
             .reference = "Polyak 1964; Sutskever et al. 2013; torch.optim.SGD(momentum)",
-            .keys = {real_key("lr", "1e-3", "step size η", Range::positive),
-                     real_key("momentum", "0.9", "momentum μ (β for ewa)", Range::unit_open),
-                     choice_key("variant", "classic",
-                                "classic (torch), ewa (averaged gradient), cs231n (rate inside v)",
-                                {"classic", "ewa", "cs231n"})},
             .own_weight_decay = false,
             .words_per_param = 5};  // reads x, g, v; writes x, v
   }

@@ -18,18 +18,21 @@
 
 #include <cmath>
 
+#include "lib/config.hpp"
 #include "lib/optimizer.hpp"
+#include "lib/optimizers/adam.hpp"  // moment_keys
 
 namespace descent {
 
 struct NadamConfig {
   double lr, beta1, beta2, eps, momentum_decay;
-  explicit NadamConfig(const Params& p)
-      : lr(p.real("lr")),
-        beta1(p.real("beta1")),
-        beta2(p.real("beta2")),
-        eps(p.real("eps")),
-        momentum_decay(p.real("momentum_decay")) {}
+  static Fields<NadamConfig> fields() {
+    using C = NadamConfig;
+    return join<C>({{real_key(&C::lr, "lr", "2e-3", "step size α", Range::positive)},
+                    moment_keys<C>(),
+                    {real_key(&C::momentum_decay, "momentum_decay", "4e-3",
+                              "ψ of the momentum schedule μ_t", Range::nonnegative)}});
+  }
 };
 
 template <class T>
@@ -47,12 +50,6 @@ class Nadam {
                 "θ_t = θ_{t−1} − α (1 − μ_t)/(1 − Π_{i≤t} μ_i) g_t / d_t "
                 "− α μ_{t+1}/(1 − Π_{i≤t+1} μ_i) m_t / d_t",
             .reference = "Dozat 2016; torch.optim.NAdam",
-            .keys = {real_key("lr", "2e-3", "step size α", Range::positive),
-                     real_key("beta1", "0.9", "first-moment decay β1", Range::unit_open),
-                     real_key("beta2", "0.999", "second-moment decay β2", Range::unit_open),
-                     real_key("eps", "1e-8", "ε, added after the root", Range::positive),
-                     real_key("momentum_decay", "4e-3", "ψ of the momentum schedule μ_t",
-                              Range::nonnegative)},
             .own_weight_decay = false,
             .words_per_param = 7};  // reads x, g, m, v; writes x, m, v
   }

@@ -16,17 +16,24 @@
 // Each form is one fused pass: reads x, g, v; writes x, v (5 words per parameter).
 #pragma once
 
-#include <string>
-
+#include "lib/config.hpp"
 #include "lib/optimizer.hpp"
 
 namespace descent {
 
+enum class NesterovForm { classic, cs231n };
+
 struct NesterovConfig {
   double lr, momentum;
-  bool cs231n;
-  explicit NesterovConfig(const Params& p)
-      : lr(p.real("lr")), momentum(p.real("momentum")), cs231n(p.text("variant") == "cs231n") {}
+  NesterovForm variant;
+  static Fields<NesterovConfig> fields() {
+    using C = NesterovConfig;
+    return {
+        real_key(&C::lr, "lr", "1e-3", "step size η", Range::positive),
+        real_key(&C::momentum, "momentum", "0.9", "momentum μ", Range::unit_open),
+        choice_key(&C::variant, "variant", "classic", "classic (torch) or cs231n (rate inside v)",
+                   {{"classic", NesterovForm::classic}, {"cs231n", NesterovForm::cs231n}})};
+  }
 };
 
 template <class T>
@@ -43,17 +50,13 @@ class Nesterov {
                 "cs231n: v_t = μ v_{t−1} − η g_t, θ_t = θ_{t−1} − μ v_{t−1} + (1 + μ) v_t"
                 "  (v_0 = 0)",
             .reference = "Nesterov 1983; Sutskever et al. 2013; torch.optim.SGD(nesterov=True)",
-            .keys = {real_key("lr", "1e-3", "step size η", Range::positive),
-                     real_key("momentum", "0.9", "momentum μ", Range::unit_open),
-                     choice_key("variant", "classic", "classic (torch) or cs231n (rate inside v)",
-                                {"classic", "cs231n"})},
             .own_weight_decay = false,
             .words_per_param = 5};  // reads x, g, v; writes x, v
   }
 
   void step(VecRef<T> x, CVecRef<T> g, T lr_scale) {
     const Coefficients k{T(c_.momentum), T(c_.lr) * lr_scale};
-    if (c_.cs231n)
+    if (c_.variant == NesterovForm::cs231n)
       fused<true>(k, x.size(), x.data(), g.data(), v_.data());
     else
       fused<false>(k, x.size(), x.data(), g.data(), v_.data());

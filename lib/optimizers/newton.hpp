@@ -29,6 +29,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "lib/config.hpp"
 #include "lib/optimizer.hpp"
 #include "lib/oracle.hpp"
 
@@ -40,14 +41,17 @@ struct NewtonConfig {
   Modify modify;
   int max_evals;
   bool line_search;
-  explicit NewtonConfig(const Params& p)
-      : damping(p.real("damping")),
-        c1(p.real("c1")),
-        modify(p.text("modify") == "tau"   ? Modify::tau
-               : p.text("modify") == "abs" ? Modify::abs
-                                           : Modify::none),
-        max_evals(int(p.integer("max_evals"))),
-        line_search(p.flag("line_search")) {}
+  static Fields<NewtonConfig> fields() {
+    using C = NewtonConfig;
+    return {real_key(&C::damping, "damping", "0", "δ added to the Hessian's diagonal",
+                     Range::nonnegative),
+            choice_key(&C::modify, "modify", "tau", "make B_k positive definite: tau|abs|none",
+                       {{"tau", Modify::tau}, {"abs", Modify::abs}, {"none", Modify::none}}),
+            real_key(&C::c1, "c1", "1e-4", "sufficient-decrease constant c1", Range::positive),
+            int_key(&C::max_evals, "max_evals", "30", "evaluations per line search",
+                    Range::at_least_one),
+            flag_key(&C::line_search, "line_search", "1", "0: always the full step α = 1")};
+  }
 };
 
 class Newton final : public Optimizer<double> {
@@ -67,20 +71,13 @@ class Newton final : public Optimizer<double> {
         eig_(c.modify == Modify::abs ? n : 0) {}
 
   static OptimizerInfo info() {
-    return {
-        .name = "newton",
-        .summary = "Newton: modified Hessian, backtracking Armijo search (double only)",
-        .equations =
-            "B_k = ∇²f_k + δ I made positive definite (tau: + τ I until Cholesky "
-            "succeeds; abs: |eigenvalues|); p_k = −B_k⁻¹ ∇f_k; x_{k+1} = x_k + α p_k, "
-            "α = 1, 1/2, ... until f(x_k + α p_k) ≤ f_k + c1 α ∇f_kᵀp_k",
-        .reference = "Nocedal & Wright 2006, Algorithms 3.1, 3.2, 3.3 and §3.4",
-        .keys = {real_key("damping", "0", "δ added to the Hessian's diagonal", Range::nonnegative),
-                 choice_key("modify", "tau", "make B_k positive definite: tau|abs|none",
-                            {"tau", "abs", "none"}),
-                 real_key("c1", "1e-4", "sufficient-decrease constant c1", Range::positive),
-                 int_key("max_evals", "30", "evaluations per line search", Range::at_least_one),
-                 flag_key("line_search", "1", "0: always the full step α = 1")}};
+    return {.name = "newton",
+            .summary = "Newton: modified Hessian, backtracking Armijo search (double only)",
+            .equations =
+                "B_k = ∇²f_k + δ I made positive definite (tau: + τ I until Cholesky "
+                "succeeds; abs: |eigenvalues|); p_k = −B_k⁻¹ ∇f_k; x_{k+1} = x_k + α p_k, "
+                "α = 1, 1/2, ... until f(x_k + α p_k) ≤ f_k + c1 α ∇f_kᵀp_k",
+            .reference = "Nocedal & Wright 2006, Algorithms 3.1, 3.2, 3.3 and §3.4"};
   }
 
   bool uses_oracle() const override { return true; }

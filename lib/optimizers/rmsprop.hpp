@@ -19,6 +19,7 @@
 
 #include <cmath>
 
+#include "lib/config.hpp"
 #include "lib/optimizer.hpp"
 
 namespace descent {
@@ -26,12 +27,17 @@ namespace descent {
 struct RmspropConfig {
   double lr, alpha, eps, momentum;
   bool centered;
-  explicit RmspropConfig(const Params& p)
-      : lr(p.real("lr")),
-        alpha(p.real("alpha")),
-        eps(p.real("eps")),
-        momentum(p.real("momentum")),
-        centered(p.flag("centered")) {}
+  static Fields<RmspropConfig> fields() {
+    return {
+        real_key(&RmspropConfig::lr, "lr", "1e-2", "step size η", Range::positive),
+        real_key(&RmspropConfig::alpha, "alpha", "0.99", "decay α of the squared-gradient average",
+                 Range::unit_open),
+        real_key(&RmspropConfig::eps, "eps", "1e-8", "ε, added after the root", Range::positive),
+        real_key(&RmspropConfig::momentum, "momentum", "0",
+                 "momentum μ on the scaled gradient (0: off)", Range::unit_open),
+        flag_key(&RmspropConfig::centered, "centered", "0",
+                 "divide by the root of the variance estimate")};
+  }
 };
 
 template <class T>
@@ -52,13 +58,6 @@ class Rmsprop {
                 "v̂_t = v_t − ḡ_t²;  θ_t = θ_{t−1} − η g_t / (√v̂_t + ε);  "
                 "momentum: b_t = μ b_{t−1} + g_t / (√v̂_t + ε), θ_t = θ_{t−1} − η b_t",
             .reference = "Tieleman & Hinton 2012; centered: Graves 2013; torch.optim.RMSprop",
-            .keys = {real_key("lr", "1e-2", "step size η", Range::positive),
-                     real_key("alpha", "0.99", "decay α of the squared-gradient average",
-                              Range::unit_open),
-                     real_key("eps", "1e-8", "ε, added after the root", Range::positive),
-                     real_key("momentum", "0", "momentum μ on the scaled gradient (0: off)",
-                              Range::unit_open),
-                     flag_key("centered", "0", "divide by the root of the variance estimate")},
             .own_weight_decay = false,
             .words_per_param = 5};  // reads x, g, v; writes x, v (defaults: no b, no ḡ)
   }

@@ -4,13 +4,16 @@
 //   θ_{t+1} = θ_t − η g_t
 #pragma once
 
+#include "lib/config.hpp"
 #include "lib/optimizer.hpp"
 
 namespace descent {
 
 struct SgdConfig {
   double lr;
-  explicit SgdConfig(const Params& p) : lr(p.real("lr")) {}
+  static Fields<SgdConfig> fields() {
+    return {real_key(&SgdConfig::lr, "lr", "1e-3", "step size η", Range::positive)};
+  }
 };
 
 template <class T>
@@ -24,7 +27,6 @@ class Sgd {
             .summary = "gradient descent: full-batch, mini-batch or stochastic by batch size",
             .equations = "θ_{t+1} = θ_t − η g_t",
             .reference = "Robbins & Monro 1951; torch.optim.SGD",
-            .keys = {real_key("lr", "1e-3", "step size η", Range::positive)},
             .own_weight_decay = false,
             .words_per_param = 3};  // reads x, g; writes x
   }
