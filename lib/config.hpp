@@ -98,8 +98,9 @@ concept Configurable = std::default_initializable<C> && requires {
 
 template <Configurable C>
 C read_config(const Params& p) {
+  static const Fields<C> fields = C::fields();  // built once: a sweep reads a Config per run
   C c{};
-  for (const Field<C>& f : C::fields()) f.read(c, p);
+  for (const Field<C>& f : fields) f.read(c, p);
   if constexpr (requires { c.check(); }) c.check();
   return c;
 }

@@ -84,8 +84,9 @@ struct GradientTransform {
     return f;
   }
   static GradientTransform read(const Params& p, bool own_weight_decay) {
+    static const Fields<GradientTransform> with = fields(false), without = fields(true);
     GradientTransform t;
-    for (const auto& f : fields(own_weight_decay)) f.read(t, p);
+    for (const auto& f : own_weight_decay ? without : with) f.read(t, p);
     return t;
   }
   bool active() const { return clip > 0 || weight_decay > 0; }

@@ -16,7 +16,8 @@ namespace descent {
 struct TraceColumn {
   enum class Needs { nothing, optimum, test_set };  // what the problem must have for a value
   std::string name;
-  std::string label;  // what it measures, for axis labels and the docs
+  std::string label;  // what it measures, for axis labels
+  std::string help;   // its meaning, for the docs
   std::string (*value)(const TracePoint& p, std::optional<double> fstar);
   Needs needs = Needs::nothing;
   bool timing = false;  // depends on the machine's speed, not on the computation

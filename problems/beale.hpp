@@ -17,8 +17,8 @@ class Beale final : public Problem {
   static ProblemInfo info() {
     return {"beale",
             "2-D polynomial with plateaus and a curved valley",
-            "f(x, y) = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²; start (1, 1); "
-            "f* = 0 at (3, 0.5)",
+            "(1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²\nstart: (1, "
+            "1)\nf*: 0 at (3, 0.5)",
             {}};
   }
 

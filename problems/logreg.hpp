@@ -22,8 +22,8 @@ class LogReg final : public Classifier {
   static ProblemInfo info() {
     std::vector<Key> keys = data_keys("breast_cancer", {l2_key("1e-3")});
     return {"logreg", "binary logistic regression (convex; f* by Newton)",
-            "f(w, b) = mean_i [log(1 + e^{x_iᵀw + b}) − y_i (x_iᵀw + b)] + l2/2 |w|²; start 0; "
-            "f* by Newton on the training part when l2 > 0",
+            "mean_i [log(1 + e^{z_i}) − y_i z_i] + l2/2 ‖w‖², z_i = x_iᵀw + b, y ∈ "
+            "{0, 1}; needs 2 classes\nstart: 0\nf*: Newton, when l2 > 0",
             std::move(keys)};
   }
 

@@ -33,8 +33,10 @@ class Mlp final : public Classifier {
          real_key("dropout", "0", "p: drop probability of hidden units in training",
                   Range::unit_open)});
     return {"mlp", "multilayer perceptron classifier (non-convex)",
-            "a_l = φ(W_lᵀ a_{l−1} + b_l) ⊙ dropout mask, softmax cross-entropy of the last layer "
-            "+ l2/2 Σ|W_l|²; start from init (instance seed); no f*",
+            "softmax cross-entropy of a_L, a_l = φ(W_lᵀ a_{l−1} + b_l) ⊙ m_l + l2/2 "
+            "Σ‖W_l‖²; inverted dropout masks m_l only in the optimizer's "
+            "gradient\nstart: weights N(0, σ²) from the instance seed (he 2/in, "
+            "xavier 2/(in+out), normal σ = 0.01), biases 0\nf*: —",
             std::move(keys)};
   }
 

@@ -18,8 +18,9 @@ class NoisyQuadratic final : public Problem {
     i.name = "noisy_quadratic";
     i.summary = "the quadratic with N(0, noise²) added to each gradient coordinate";
     i.definition =
-        "f as quadratic; the optimizer sees ∇f(x) + noise·ξ, ξ ~ N(0, I) per step; "
-        "start (1, ..., 1); f* = 0";
+        "the quadratic; the optimizer's gradient is ∇f + σξ, ξ ~ N(0, I) from "
+        "the run's noise stream (loss, trace and gap exact)\nstart: (1, …, "
+        "1)\nf*: 0 at 0";
     i.keys.push_back(
         real_key("noise", "0.1", "σ: gradient noise sd per coordinate", Range::nonnegative));
     return i;

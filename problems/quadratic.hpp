@@ -19,8 +19,8 @@ class Quadratic final : public Problem {
   static ProblemInfo info() {
     return {"quadratic",
             "convex quadratic with eigenvalues spread over [1, cond]",
-            "f(x) = ½ Σ λ_i (Qx)_i², λ_i = cond^(i/(d−1)); Q = I or random orthogonal (rotate=1); "
-            "start (1, ..., 1); f* = 0",
+            "½ Σ λ_i (Qx)_i², λ_i = cond^(i/(d−1)); Q = I, or random orthogonal "
+            "from the seed with `rotate=1`\nstart: (1, …, 1)\nf*: 0 at 0",
             {int_key("dim", "2", "dimension d", Range::at_least_one),
              real_key("cond", "10", "condition number κ", Range::at_least_one),
              flag_key("rotate", "0", "random orthogonal basis from the seed")}};

@@ -18,8 +18,8 @@ class Rastrigin final : public Problem {
   static ProblemInfo info() {
     return {"rastrigin",
             "multimodal: a local minimum near every integer point",
-            "f(x) = 10 d + Σ x_i² − 10 cos(2π x_i); start uniform on [−5.12, 5.12]^d from the "
-            "seed; f* = 0 at 0",
+            "10d + Σ x_i² − 10 cos(2π x_i)\nstart: uniform on [−5.12, 5.12]^d from "
+            "the seed\nf*: 0 at 0",
             {int_key("dim", "2", "dimension d", Range::at_least_one)}};
   }
 

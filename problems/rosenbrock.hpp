@@ -16,8 +16,8 @@ class Rosenbrock final : public Problem {
   static ProblemInfo info() {
     return {"rosenbrock",
             "curved narrow valley (chained form for dim > 2)",
-            "f(x) = Σ_{i<d−1} 100 (x_{i+1} − x_i²)² + (1 − x_i)²; start (−1.2, 1, −1.2, 1, ...); "
-            "f* = 0 at (1, ..., 1)",
+            "Σ_{i<d−1} 100 (x_{i+1} − x_i²)² + (1 − x_i)²\nstart: (−1.2, 1, −1.2, "
+            "1, …)\nf*: 0 at (1, …, 1)",
             {int_key("dim", "2", "dimension d ≥ 2", Range::at_least_one)}};
   }
 

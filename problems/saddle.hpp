@@ -22,8 +22,10 @@ class Saddle final : public Problem {
   static ProblemInfo info() {
     return {"saddle",
             "strict saddle: escape k negative-curvature directions",
-            "f = Σ_{i<d−k} c_i x_i²/2 + Σ_{j<k} (y_j⁴/4 − y_j²/2), c_i log-spaced in [1, 10]; "
-            "coordinates (x, y); start x_i = 1, y_j = 1e-3; f* = −k/4 at x = 0, y_j = ±1",
+            "Σ_{i<d−k} c_i x_i²/2 + Σ_{j<k} (y_j⁴/4 − y_j²/2), c_i = 10^(i/(d−k−1)) "
+            "(1 to 10; 1 when d − k = 1); coordinates (x, y), k = `neg`. `saddle` "
+            "is x²/2 + y⁴/4 − y²/2\nstart: x_i = 1, y_j = 1e-3 (next to the saddle "
+            "at 0)\nf*: −k/4 at x = 0, y_j = ±1",
             {int_key("dim", "2", "dimension d", Range::at_least_one),
              int_key("neg", "1", "k: double-well (negative curvature at 0) directions, <= d",
                      Range::nonnegative)}};

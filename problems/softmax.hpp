@@ -24,8 +24,9 @@ class Softmax final : public Classifier {
   static ProblemInfo info() {
     std::vector<Key> keys = data_keys("digits", {l2_key("1e-3")});
     return {"softmax", "multinomial logistic regression (convex; f* by Newton)",
-            "f(W, b) = mean_i [log Σ_k e^{z_ik} − z_{i,y_i}] + l2/2 |W|², z_i = Wᵀx_i + b; "
-            "start 0; f* by Newton when l2 > 0 and (d+1)K <= 2000",
+            "mean_i [log Σ_k e^{z_ik} − z_{i,y_i}] + l2/2 ‖W‖², z_i = Wᵀx_i + b "
+            "(all K columns kept)\nstart: 0\nf*: Newton, when l2 > 0 and (d+1)K ≤ "
+            "2000",
             std::move(keys)};
   }
 

@@ -36,23 +36,24 @@ std::vector<std::string> configuration_columns() {
   return names;
 }
 
-// A run's value of a metric; failures and never-reached count as the worst value.
-double value_of(const CsvTable& t, const std::vector<std::string>& row, const std::string& metric) {
-  const double worst = maximized(metric) ? -kInf : kInf;
-  const std::string& text = row[t.column(metric)];
-  double v = 0;
-  if (text.empty() || !parse_double(text, v) || std::isnan(v)) return worst;
-  if (row[t.column("status")] != "ok" && !is_target_metric(metric)) return worst;
-  return v;
-}
-
 using Rows = std::vector<std::size_t>;  // indices of the runs of one configuration
 
-// The values of a metric over some runs, in run order.
+// The values of a metric over some runs, in run order; failures and never-reached count as the
+// worst value.
 std::vector<double> values_of(const CsvTable& t, const Rows& rows, const std::string& metric) {
-  std::vector<double> v;
-  for (std::size_t i : rows) v.push_back(value_of(t, t.rows[i], metric));
-  return v;
+  const RunColumn& c = column_of(metric);
+  const double worst = c.better == Better::higher ? -kInf : kInf;
+  const std::size_t column = t.column(metric), status = t.column("status");
+  std::vector<double> values;
+  for (std::size_t i : rows) {
+    const auto& row = t.rows[i];
+    double v = 0;
+    if (row[column].empty() || !parse_double(row[column], v) || std::isnan(v) ||
+        (row[status] != "ok" && !c.to_target))
+      v = worst;
+    values.push_back(v);
+  }
+  return values;
 }
 
 double statistic(std::vector<double> v, const std::string& stat, bool maximize) {

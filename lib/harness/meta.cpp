@@ -71,8 +71,11 @@ toml::table columns_table() {
                                {"integer", c.integer},
                                {"timing", c.timing}});
   for (const TraceColumn& c : trace_columns())
-    traces.push_back(toml::table{
-        {"name", c.name}, {"label", c.label}, {"needs", to_string(c.needs)}, {"timing", c.timing}});
+    traces.push_back(toml::table{{"name", c.name},
+                                 {"label", c.label},
+                                 {"help", c.help},
+                                 {"needs", to_string(c.needs)},
+                                 {"timing", c.timing}});
   for (const SummaryStat& s : summary_stats()) stats.push_back(s.name);
   return toml::table{{"runs", runs}, {"traces", traces}, {"summary_stats", stats}};
 }

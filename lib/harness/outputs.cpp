@@ -13,11 +13,13 @@ namespace descent {
 namespace {
 
 void sort_by_run_id(CsvTable& table) {
+  std::vector<long> ids;  // parsed once, not at every comparison
+  ids.reserve(table.rows.size());
+  for (const auto& row : table.rows) ids.push_back(std::stol(row[0]));
   std::vector<std::size_t> order(table.rows.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return std::stol(table.rows[a][0]) < std::stol(table.rows[b][0]);
-  });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
   std::vector<std::vector<std::string>> rows;
   rows.reserve(order.size());
   for (std::size_t i : order) rows.push_back(std::move(table.rows[i]));
@@ -42,23 +44,38 @@ std::string read_text(const std::filesystem::path& path) {
 }  // namespace
 
 const std::vector<OutputFile>& sweep_outputs() {
-  // clang-format off
   static const std::vector<OutputFile> all = {
-      {"runs.csv", "one row per run: its configuration, seed, status and metrics (columns: `descent list columns`)",
+      {"runs.csv",
+       "one row per run: which run it is, its hyperparameters as `hp_<key>` columns, its status "
+       "and metrics (the columns below); an empty field: not reached or not applicable",
        [](const SweepData& d, const std::filesystem::path& p) { write_table(d.runs, p); }},
-      {"traces.csv", "the logged points of every run, by run_id",
+      {"traces.csv", "`run_id`, then the trace columns below, at every run's logging points",
        [](const SweepData& d, const std::filesystem::path& p) { write_table(d.traces, p); }},
-      {"best.csv", "each problem × optimizer's best configuration by the tuning rule, with the median and quartiles of its metrics over the seeds",
+      {"best.csv",
+       "per problem × optimizer, the best configuration by the tuning rule, its success rate "
+       "(reached the target; without a target, finished ok) and the median and quartiles across "
+       "seeds of the summarized metrics (`<metric>_median`, `_q25`, `_q75`). `inf` (`-inf` for "
+       "accuracy): not reached, or the run failed; an empty field: the problem has no such metric "
+       "(no test set, no known optimum) or the experiment no target",
        [](const SweepData& d, const std::filesystem::path& p) {
          const Experiment& e = d.experiment;
          write_best(d.runs, {e.tune_metric, e.tune_stat}, e.target.has_value(), p);
        }},
-      {"experiment.toml", "the experiment file as read (what `descent merge` compares)",
-       [](const SweepData& d, const std::filesystem::path& p) { write_text_file(p, d.experiment.text); }},
-      {"meta.json", "what produced the results: build, commit, CPU, threads, date, seeds, and every column's facts",
-       [](const SweepData& d, const std::filesystem::path& p) { write_meta(p, d.experiment, d.facts); }},
+      {"experiment.toml",
+       "the experiment file as read; with `--seeds N` (other than the file's), its `seeds` line "
+       "replaced by `seeds = N` (or that line added at the top), so that `merge` sees the sweep "
+       "as it ran",
+       [](const SweepData& d, const std::filesystem::path& p) {
+         write_text_file(p, d.experiment.text);
+       }},
+      {"meta.json",
+       "version, git commit, the build's facts, CPU, threads, date, the experiment as read, how "
+       "seeds were derived, and every column's facts (`columns`), which the plotting and table "
+       "scripts read",
+       [](const SweepData& d, const std::filesystem::path& p) {
+         write_meta(p, d.experiment, d.facts);
+       }},
   };
-  // clang-format on
   return all;
 }
 

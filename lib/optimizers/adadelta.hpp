@@ -43,9 +43,9 @@ class Adadelta {
     return {.name = "adadelta",
             .summary = "AdaDelta: rate from running averages of squared gradients and steps",
             .equations =
-                "E[g²]_t = ρ E[g²]_{t−1} + (1 − ρ) g_t²;  "
-                "Δθ_t = −√(E[Δθ²]_{t−1} + ε) / √(E[g²]_t + ε) · g_t;  "
-                "E[Δθ²]_t = ρ E[Δθ²]_{t−1} + (1 − ρ) Δθ_t²;  θ_t = θ_{t−1} + η Δθ_t",
+                "E[g²]_t = ρ E[g²]_{t−1} + (1 − ρ) g_t², Δθ_t = −√(E[Δθ²]_{t−1} + ε) / "
+                "√(E[g²]_t + ε) · g_t, E[Δθ²]_t = ρ E[Δθ²]_{t−1} + (1 − ρ) Δθ_t², θ_t = "
+                "θ_{t−1} + η Δθ_t",
             .reference = "Zeiler 2012; torch.optim.Adadelta",
             .own_weight_decay = false,
             .words_per_param = 7};  // reads x, g, E[g²], E[Δθ²]; writes x, E[g²], E[Δθ²]

@@ -42,8 +42,8 @@ class Adagrad {
     return {.name = "adagrad",
             .summary = "AdaGrad: per-coordinate rate from the sum of squared gradients (torch)",
             .equations =
-                "G_t = G_{t−1} + g_t²;  η_t = η / (1 + (t − 1) λ);  "
-                "θ_t = θ_{t−1} − η_t g_t / (√G_t + ε)",
+                "G_t = G_{t−1} + g_t² (G_0 = `initial_accumulator`), η_t = η / (1 + (t "
+                "− 1) `lr_decay`), θ_t = θ_{t−1} − η_t g_t / (√G_t + ε)",
             .reference = "Duchi, Hazan & Singer 2011; torch.optim.Adagrad",
             .own_weight_decay = false,
             .words_per_param = 5};  // reads x, g, G; writes x, G

@@ -71,8 +71,8 @@ class Adam {
     return {.name = "adam",
             .summary = "Adam: bias-corrected moment estimates (torch semantics)",
             .equations =
-                "m_t = β1 m_{t−1} + (1 − β1) g_t;  v_t = β2 v_{t−1} + (1 − β2) g_t²;  "
-                "θ_t = θ_{t−1} − α/(1 − β1^t) · m_t / (√v_t / √(1 − β2^t) + ε)",
+                "m_t = β1 m_{t−1} + (1 − β1) g_t, v_t = β2 v_{t−1} + (1 − β2) g_t², θ_t "
+                "= θ_{t−1} − α/(1 − β1^t) · m_t / (√v_t / √(1 − β2^t) + ε)",
             .reference = "Kingma & Ba 2015; amsgrad: Reddi, Kale & Kumar 2018; torch.optim.Adam",
             .own_weight_decay = false,
             .words_per_param = 7};  // reads x, g, m, v; writes x, m, v (amsgrad: + v̂ twice)

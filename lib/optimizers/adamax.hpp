@@ -41,8 +41,8 @@ class Adamax {
     return {.name = "adamax",
             .summary = "AdaMax: Adam with an infinity-norm second moment (torch 1.13)",
             .equations =
-                "m_t = β1 m_{t−1} + (1 − β1) g_t;  u_t = max(β2 u_{t−1}, |g_t| + ε);  "
-                "θ_t = θ_{t−1} − α/(1 − β1^t) · m_t / u_t",
+                "m_t as Adam, u_t = max(β2 u_{t−1}, |g_t| + ε), θ_t = θ_{t−1} − α/(1 − "
+                "β1^t) · m_t / u_t",
             .reference = "Kingma & Ba 2015, Section 7.1; torch.optim.Adamax",
             .own_weight_decay = false,
             .words_per_param = 7};  // reads x, g, m, u; writes x, m, u

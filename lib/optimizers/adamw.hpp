@@ -38,10 +38,7 @@ class Adamw {
   static OptimizerInfo info() {
     return {.name = "adamw",
             .summary = "AdamW: Adam with decoupled weight decay (torch semantics)",
-            .equations =
-                "θ' = (1 − α λ) θ_{t−1};  m_t = β1 m_{t−1} + (1 − β1) g_t;  "
-                "v_t = β2 v_{t−1} + (1 − β2) g_t²;  "
-                "θ_t = θ' − α/(1 − β1^t) · m_t / (√v_t / √(1 − β2^t) + ε)",
+            .equations = "θ' = (1 − α λ) θ_{t−1} (λ = `weight_decay`), then Adam's step from θ'",
             .reference = "Loshchilov & Hutter 2019; torch.optim.AdamW",
             .own_weight_decay = true,
             .words_per_param = 7};  // as Adam: reads x, g, m, v; writes x, m, v

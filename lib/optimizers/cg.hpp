@@ -49,9 +49,10 @@ class Cg final : public Optimizer<double> {
     return {.name = "cg",
             .summary = "nonlinear conjugate gradients, Polak–Ribière+ with restarts (double only)",
             .equations =
-                "β_{k+1} = max(0, ∇f_{k+1}ᵀ(∇f_{k+1} − ∇f_k) / ‖∇f_k‖²); "
-                "p_{k+1} = −∇f_{k+1} + β_{k+1} p_k; x_{k+1} = x_k + α_k p_k, α_k strong "
-                "Wolfe (c2 = 0.1)",
+                "β_{k+1} = max(0, ∇f_{k+1}ᵀ(∇f_{k+1} − ∇f_k)/‖∇f_k‖²) (PR+), p_{k+1} = "
+                "−∇f_{k+1} + β_{k+1}p_k; restart p = −∇f every `restart` steps (0: n) "
+                "and when ∇fᵀp ≥ 0; α_k strong Wolfe, trial α = min(1, 1.01 · 2(f_k − "
+                "f_{k−1})/∇f_kᵀp_k) (N&W 3.61)",
             .reference =
                 "Nocedal & Wright 2006, Algorithm 5.4, (5.44)–(5.45); Polak & Ribière "
                 "1969; Gilbert & Nocedal 1992"};

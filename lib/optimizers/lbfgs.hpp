@@ -62,9 +62,10 @@ class Lbfgs final : public Optimizer<double> {
         .name = "lbfgs",
         .summary = "L-BFGS: two-loop recursion, strong Wolfe line search (double only)",
         .equations =
-            "p_k = −H_k ∇f_k (two-loop recursion over m pairs s_i, y_i; "
-            "H_k^0 = γ_k I, γ_k = s_{k−1}ᵀy_{k−1} / y_{k−1}ᵀy_{k−1}); "
-            "x_{k+1} = x_k + α_k p_k, α_k strong Wolfe",
+            "p_k = −H_k∇f_k by the two-loop recursion over the m newest pairs s_i = "
+            "x_{i+1} − x_i, y_i = ∇f_{i+1} − ∇f_i, H_k^0 = γ_k I, γ_k = "
+            "s_{k−1}ᵀy_{k−1}/y_{k−1}ᵀy_{k−1}; α_k strong Wolfe, trial α = 1 (min(1, "
+            "1/‖∇f‖) without pairs); a pair with sᵀy ≤ ε‖s‖‖y‖ is skipped",
         .reference = "Nocedal & Wright 2006, Algorithms 7.4, 7.5, 3.5, 3.6; Liu & Nocedal 1989"};
   }
 

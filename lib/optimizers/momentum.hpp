@@ -53,9 +53,9 @@ class Momentum {
     return {.name = "momentum",
             .summary = "heavy-ball momentum: torch's form, the averaged (ewa) or the cs231n form",
             .equations =
-                "classic: v_t = μ v_{t−1} + g_t, θ_t = θ_{t−1} − η v_t;  "
-                "ewa: v_t = β v_{t−1} + (1 − β) g_t, θ_t = θ_{t−1} − η v_t;  "
-                "cs231n: v_t = μ v_{t−1} − η g_t, θ_t = θ_{t−1} + v_t  (v_0 = 0)",
+                "classic: v_t = μ v_{t−1} + g_t, θ_t = θ_{t−1} − η v_t\newa: v_t = β "
+                "v_{t−1} + (1 − β) g_t, θ_t = θ_{t−1} − η v_t (β = `momentum`)\ncs231n: "
+                "v_t = μ v_{t−1} − η g_t, θ_t = θ_{t−1} + v_t",
             .reference = "Polyak 1964; Sutskever et al. 2013; torch.optim.SGD(momentum)",
             .own_weight_decay = false,
             .words_per_param = 5};  // reads x, g, v; writes x, v

@@ -45,10 +45,9 @@ class Nadam {
     return {.name = "nadam",
             .summary = "NAdam: Adam with Nesterov momentum and Dozat's schedule (torch)",
             .equations =
-                "μ_t = β1 (1 − ½ 0.96^(t ψ));  m_t = β1 m_{t−1} + (1 − β1) g_t;  "
-                "v_t = β2 v_{t−1} + (1 − β2) g_t²;  d_t = √v_t / √(1 − β2^t) + ε;  "
-                "θ_t = θ_{t−1} − α (1 − μ_t)/(1 − Π_{i≤t} μ_i) g_t / d_t "
-                "− α μ_{t+1}/(1 − Π_{i≤t+1} μ_i) m_t / d_t",
+                "μ_t = β1 (1 − ½ · 0.96^(t ψ)) (ψ = `momentum_decay`), m_t and v_t as "
+                "Adam, d_t = √v_t / √(1 − β2^t) + ε, θ_t = θ_{t−1} − α (1 − μ_t)/(1 − "
+                "Π_{i≤t} μ_i) · g_t / d_t − α μ_{t+1}/(1 − Π_{i≤t+1} μ_i) · m_t / d_t",
             .reference = "Dozat 2016; torch.optim.NAdam",
             .own_weight_decay = false,
             .words_per_param = 7};  // reads x, g, m, v; writes x, m, v

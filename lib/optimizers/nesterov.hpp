@@ -46,9 +46,9 @@ class Nesterov {
     return {.name = "nesterov",
             .summary = "Nesterov momentum: torch's form or the cs231n form",
             .equations =
-                "classic: v_t = μ v_{t−1} + g_t, θ_t = θ_{t−1} − η (g_t + μ v_t);  "
-                "cs231n: v_t = μ v_{t−1} − η g_t, θ_t = θ_{t−1} − μ v_{t−1} + (1 + μ) v_t"
-                "  (v_0 = 0)",
+                "classic: v_t = μ v_{t−1} + g_t, θ_t = θ_{t−1} − η (g_t + μ "
+                "v_t)\ncs231n: v_t = μ v_{t−1} − η g_t, θ_t = θ_{t−1} − μ v_{t−1} + (1 "
+                "+ μ) v_t",
             .reference = "Nesterov 1983; Sutskever et al. 2013; torch.optim.SGD(nesterov=True)",
             .own_weight_decay = false,
             .words_per_param = 5};  // reads x, g, v; writes x, v

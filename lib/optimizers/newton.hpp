@@ -74,9 +74,11 @@ class Newton final : public Optimizer<double> {
     return {.name = "newton",
             .summary = "Newton: modified Hessian, backtracking Armijo search (double only)",
             .equations =
-                "B_k = ∇²f_k + δ I made positive definite (tau: + τ I until Cholesky "
-                "succeeds; abs: |eigenvalues|); p_k = −B_k⁻¹ ∇f_k; x_{k+1} = x_k + α p_k, "
-                "α = 1, 1/2, ... until f(x_k + α p_k) ≤ f_k + c1 α ∇f_kᵀp_k",
+                "B_k = ∇²f_k + δ I made positive definite — `tau`: + τ I until Cholesky "
+                "succeeds (N&W Alg. 3.3, β = 1e-3, τ doubling); `abs`: eigenvalues "
+                "replaced by max(|λ_i|, 1e-8 max(1, max|λ|)); `none`: B_k itself by "
+                "LDLᵀ — p_k = −B_k⁻¹∇f_k, x_{k+1} = x_k + α p_k with α = 1, ½, ¼, … "
+                "until f(x_k + α p_k) ≤ f_k + c1 α ∇f_kᵀp_k (backtracking Armijo)",
             .reference = "Nocedal & Wright 2006, Algorithms 3.1, 3.2, 3.3 and §3.4"};
   }
 

@@ -54,9 +54,10 @@ class Rmsprop {
     return {.name = "rmsprop",
             .summary = "RMSProp: rate from a running average of squared gradients (torch)",
             .equations =
-                "v_t = α v_{t−1} + (1 − α) g_t²;  centered: ḡ_t = α ḡ_{t−1} + (1 − α) g_t, "
-                "v̂_t = v_t − ḡ_t²;  θ_t = θ_{t−1} − η g_t / (√v̂_t + ε);  "
-                "momentum: b_t = μ b_{t−1} + g_t / (√v̂_t + ε), θ_t = θ_{t−1} − η b_t",
+                "v_t = α v_{t−1} + (1 − α) g_t²; v̂_t = v_t, or with `centered=1` ḡ_t = "
+                "α ḡ_{t−1} + (1 − α) g_t, v̂_t = v_t − ḡ_t²; θ_t = θ_{t−1} − η g_t / "
+                "(√v̂_t + ε); with μ = `momentum` > 0: b_t = μ b_{t−1} + g_t / (√v̂_t + "
+                "ε), θ_t = θ_{t−1} − η b_t",
             .reference = "Tieleman & Hinton 2012; centered: Graves 2013; torch.optim.RMSprop",
             .own_weight_decay = false,
             .words_per_param = 5};  // reads x, g, v; writes x, v (defaults: no b, no ḡ)

@@ -25,7 +25,7 @@ class Sgd {
   static OptimizerInfo info() {
     return {.name = "sgd",
             .summary = "gradient descent: full-batch, mini-batch or stochastic by batch size",
-            .equations = "θ_{t+1} = θ_t − η g_t",
+            .equations = "θ_t = θ_{t−1} − η g_t",
             .reference = "Robbins & Monro 1951; torch.optim.SGD",
             .own_weight_decay = false,
             .words_per_param = 3};  // reads x, g; writes x
