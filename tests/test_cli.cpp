@@ -10,6 +10,11 @@
 #include <string>
 
 #include "lib/csv.hpp"
+#include "lib/harness/columns.hpp"
+#include "lib/harness/outputs.hpp"
+#include "lib/optimizer_registry.hpp"
+#include "lib/trace_csv.hpp"
+#include "problems/registry.hpp"
 #include "tests/cli_runner.hpp"
 
 using descent::testing::Outcome;
@@ -54,6 +59,37 @@ TEST_CASE("descent list names every registered component with its keys", "[cli]"
              Catch::Contains("rosenbrock") && Catch::Contains("cond=10"));
   CHECK_THAT(run_descent("list schedules").out,
              Catch::Contains("cosine") && Catch::Contains("warmup=0"));
+}
+
+TEST_CASE("descent list --markdown gives one table row per registered component", "[cli]") {
+  const auto rows = [](const std::string& text, const std::string& prefix) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+      if (line.rfind(prefix, 0) == 0) out.push_back(line);
+    return out;
+  };
+  const Outcome opt = run_descent("list optimizers --markdown");
+  REQUIRE(opt.status == 0);
+  const auto lines = rows(opt.out, "| `");
+  CHECK(lines.size() ==
+        descent::optimizer_registry().size() + descent::oracle_optimizer_registry().size());
+  // Own keys with defaults and the other choices; the shared clip and weight_decay left out.
+  CHECK_THAT(opt.out, Catch::Contains("| `momentum` | `lr=1e-3` `momentum=0.9` "
+                                      "`variant=classic` (`ewa`, `cs231n`) | classic: "));
+  CHECK_THAT(opt.out, Catch::Contains("`weight_decay=1e-2` `amsgrad=0` |"));  // adamw's own
+  CHECK_THAT(opt.out, !Catch::Contains("`clip=0`"));
+  CHECK_THAT(opt.out, Catch::Contains("\\|g_t\\|"));  // adamax's |g_t|, escaped in a cell
+  const Outcome cols = run_descent("list columns --markdown");
+  REQUIRE(cols.status == 0);
+  CHECK(rows(cols.out, "| `").size() ==
+        descent::run_columns().size() + descent::trace_columns().size());
+  CHECK_THAT(cols.out, Catch::Contains("| `final_test_acc` | the test part's accuracy at the end "
+                                       "| tunable, higher is better; in best.csv |"));
+  CHECK(rows(run_descent("list outputs --markdown").out, "| `").size() ==
+        descent::sweep_outputs().size());
+  CHECK(rows(run_descent("list problems --markdown").out, "| `").size() ==
+        descent::problem_registry().size());
 }
 
 TEST_CASE("bad input is one error line and exit status 2", "[cli]") {
