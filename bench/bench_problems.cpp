@@ -18,7 +18,7 @@
 
 #include "bench/triad.hpp"
 #include "lib/optimizer_registry.hpp"
-#include "problems/data.hpp"
+#include "problems/classifier.hpp"
 #include "problems/registry.hpp"
 
 namespace descent {

@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 
 #include "lib/problem.hpp"
-#include "problems/data.hpp"
+#include "problems/classifier.hpp"
 
 namespace descent {
 

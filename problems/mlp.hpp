@@ -18,7 +18,7 @@
 #include <sstream>
 
 #include "lib/problem.hpp"
-#include "problems/data.hpp"
+#include "problems/classifier.hpp"
 
 namespace descent {
 

@@ -10,7 +10,7 @@
 #include <cmath>
 
 #include "lib/problem.hpp"
-#include "problems/data.hpp"
+#include "problems/linalg.hpp"
 
 namespace descent {
 

@@ -12,7 +12,7 @@
 #pragma once
 
 #include "lib/problem.hpp"
-#include "problems/data.hpp"
+#include "problems/classifier.hpp"
 
 namespace descent {
 

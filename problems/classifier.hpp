@@ -1,82 +1,17 @@
-// Data for the classification problems (logreg, softmax, mlp): the built-in real sets, the
-// synthetic generators, CSV and LIBSVM files, the train/test split, the standardization, and
-// `Classifier`, the base class that turns a per-chunk loss kernel into full-batch, mini-batch
-// and test-set evaluations.
-//
-// Data keys (shared by every classification problem):
-//   data       breast_cancer | digits (problems/data/, or $DESCENT_DATA_DIR) | spiral | moons |
-//              blobs | a file path: CSV with a header and the label in the last column, or
-//              LIBSVM (`label index:value ...`, 1-based indices; by extension .svm, .libsvm,
-//              .svmlight, or by content)
-//   test_frac  held-out fraction, split per class (stratified) from the seed; default 0.2
-//   points, classes, features, noise, sep, cond: synthetic sets only (defaults in `info`)
-// Labels: the distinct values, sorted (numerically when they are all numbers), become
-// 0..K−1. Features are standardized with the training part's mean and standard deviation
-// (constant features become 0) and the test part is transformed with the same statistics.
+// The base of the classification problems (logreg, softmax, mlp), which turns a per-chunk loss
+// kernel into full-batch, mini-batch and test-set evaluations, and the numerical kernels the
+// models share.
 #pragma once
 
 #include <Eigen/Core>
-#include <cstdint>
-#include <filesystem>
+#include <algorithm>
 #include <optional>
 #include <span>
-#include <string>
-#include <vector>
 
 #include "lib/problem.hpp"
-#include "lib/spec.hpp"
+#include "problems/datasets.hpp"
 
 namespace descent {
-
-using RowMat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using IntVec = Eigen::VectorXi;
-using RowsIn = Eigen::Ref<const RowMat>;
-using LabelsIn = Eigen::Ref<const IntVec>;
-
-struct Dataset {
-  RowMat x;  // one sample a row
-  IntVec y;  // class indices 0..classes−1
-  int classes = 0;
-  std::vector<std::string> labels;  // the original label of each class
-  std::string source;               // name or path, for messages
-  Index rows() const { return x.rows(); }
-  Index features() const { return x.cols(); }
-};
-
-// File readers; a malformed file is a UsageError naming the file and the line.
-Dataset read_csv_data(const std::filesystem::path& path);
-Dataset read_libsvm_data(const std::filesystem::path& path);
-Dataset read_data_file(const std::filesystem::path& path);  // CSV or LIBSVM, detected
-
-// Synthetic sets; a pure function of their arguments.
-Dataset make_spiral(Index points, int classes, double noise, std::uint64_t seed);
-Dataset make_moons(Index points, double noise, std::uint64_t seed);
-Dataset make_blobs(Index points, int classes, Index features, double noise, double sep, double cond,
-                   std::uint64_t seed);
-
-// The folder of the built-in sets: $DESCENT_DATA_DIR when set, else the source tree's.
-std::filesystem::path data_dir();
-
-// A Haar-distributed orthogonal d × d matrix: QR of a Gaussian matrix with R's diagonal made
-// positive (rotated quadratics, ill-conditioned blobs).
-MatX random_orthogonal(Index d, Rng& rng);
-
-struct Split {
-  Dataset train, test;
-  VecX mean, scale;  // the standardization: x ← (x − mean) / scale, from the training part
-};
-// Stratified: in each class round(test_frac · n_k) samples, at most n_k − 1, go to the test
-// part, chosen by a permutation drawn from `seed`; both parts keep the file order.
-Split split_data(const Dataset& all, double test_frac, std::uint64_t seed);
-void standardize(Split& s);
-
-// The keys of a classification problem: `data`, then the model's own keys, then the split and
-// synthetic-data keys; and the split they describe for an instance.
-std::vector<Key> data_keys(const std::string& default_data, std::vector<Key> model_keys);
-// The L2 penalty of every classifier: on the weights, never the biases.
-Key l2_key(const std::string& default_value);
-// `default_classes`: the synthetic sets' class count when the spec does not give one.
-Split load_data(const Params& p, std::uint64_t instance_seed, int default_classes);
 
 // Base of the classification problems. Parameters are per-class weight columns with the bias
 // as the last row ((d+1) × K column-major; K = 1 for logreg). Evaluation works through the
@@ -152,10 +87,5 @@ void log1p_unit(const double* e, double* out, Index n);
 // per-row vector operations need no scalar remainder. Data that stays in cache: all of it in
 // one chunk of at most 1024 rows, for the fewest calls.
 Index linear_chunk_rows(Index features, Index rows);
-
-// Damped Newton's method on a convex problem with a Hessian, from x, until the gradient norm
-// is at most `tol`. `flat`: directions along which the loss is exactly constant (for softmax,
-// one shift of all biases), kept out of the steps. Returns nothing when it does not converge.
-std::optional<VecX> newton_minimize(const Problem& p, VecX x, const MatX& flat, double tol);
 
 }  // namespace descent

@@ -1,9 +1,7 @@
-#include "problems/data.hpp"
+#include "problems/datasets.hpp"
 
 #include <fmt/format.h>
 
-#include <Eigen/Cholesky>
-#include <Eigen/QR>
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -14,6 +12,7 @@
 #include <sstream>
 
 #include "lib/csv.hpp"
+#include "problems/linalg.hpp"
 
 #ifndef DESCENT_DATA_DIR
 #define DESCENT_DATA_DIR "problems/data"
@@ -80,18 +79,6 @@ bool is_libsvm_extension(const std::filesystem::path& p) {
 }
 
 }  // namespace
-
-// Haar-distributed orthogonal matrix: QR of a Gaussian matrix with R's diagonal made positive.
-MatX random_orthogonal(Index d, Rng& rng) {
-  MatX a(d, d);
-  for (Index j = 0; j < d; ++j)
-    for (Index i = 0; i < d; ++i) a(i, j) = rng.normal();
-  Eigen::HouseholderQR<MatX> qr(a);
-  MatX q = qr.householderQ();
-  for (Index j = 0; j < d; ++j)
-    if (qr.matrixQR()(j, j) < 0) q.col(j) = -q.col(j);
-  return q;
-}
 
 Dataset read_csv_data(const std::filesystem::path& path) {
   const CsvTable t = read_csv(path);
@@ -386,148 +373,6 @@ Split load_data(const Params& p, std::uint64_t instance_seed, int default_classe
   Split s = split_data(all, p.real("test_frac"), derive_seed(instance_seed, kSplit));
   standardize(s);
   return s;
-}
-
-// ---------------------------------------------------------------------------------------------
-
-Classifier::Classifier(Split data, Index chunk)
-    : data_(std::move(data)),
-      chunk_(chunk > 0 ? chunk : linear_chunk_rows(data_.train.features(), data_.train.rows())),
-      gather_x_(chunk_, data_.train.features()),
-      gather_y_(chunk_) {}
-
-double Classifier::loss_grad(VecIn x, VecOut g) const {
-  g.setZero();
-  const Dataset& t = data_.train;
-  double sum = 0;
-  for_chunks(t, [&](RowsIn X, LabelsIn y, std::span<const double> next) {
-    sum += chunk_loss(x, X, y, g.data(), nullptr, nullptr, next);
-  });
-  g /= double(t.rows());
-  return sum / double(t.rows()) + penalty(x, g.data());
-}
-
-double Classifier::loss(VecIn x) const {
-  const Dataset& t = data_.train;
-  double sum = 0;
-  for_chunks(t, [&](RowsIn X, LabelsIn y, std::span<const double> next) {
-    sum += chunk_loss(x, X, y, nullptr, nullptr, nullptr, next);
-  });
-  return sum / double(t.rows()) + penalty(x, nullptr);
-}
-
-double Classifier::batch_loss(VecIn x, std::span<const Index> batch, VecOut g, Rng* rng) const {
-  if (batch.empty()) throw std::logic_error("empty mini-batch");
-  g.setZero();
-  const Dataset& t = data_.train;
-  const auto m = Index(batch.size());
-  double sum = 0;
-  for (Index s = 0; s < m; s += chunk_) {
-    const Index b = std::min(chunk_, m - s);
-    for (Index j = 0; j < b; ++j) {
-      const Index row = batch[std::size_t(s + j)];
-      gather_x_.row(j) = t.x.row(row);
-      gather_y_[j] = t.y[row];
-    }
-    sum += chunk_loss(x, gather_x_.topRows(b), gather_y_.head(b), g.data(), nullptr, rng, {});
-  }
-  g /= double(m);
-  return sum / double(m) + penalty(x, g.data());
-}
-
-double Classifier::loss_grad_batch(VecIn x, std::span<const Index> batch, VecOut g) const {
-  return batch_loss(x, batch, g, nullptr);
-}
-
-Problem::TestMetrics Classifier::test_metrics(VecIn x) const {
-  const Dataset& t = data_.test;
-  if (t.rows() == 0) throw std::logic_error("this problem has no test set (test_frac=0)");
-  double sum = 0;
-  Index correct = 0;
-  for_chunks(t, [&](RowsIn X, LabelsIn y, std::span<const double> next) {
-    sum += chunk_loss(x, X, y, nullptr, &correct, nullptr, next);
-  });
-  return {sum / double(t.rows()), double(correct) / double(t.rows())};
-}
-
-// ---------------------------------------------------------------------------------------------
-
-double softmax_xent(Eigen::Ref<MatX> z, LabelsIn y, bool grad, Index* correct, VecOut m, VecOut s) {
-  const Index b = z.rows();
-  auto mb = m.head(b);
-  auto sb = s.head(b);
-  mb = z.rowwise().maxCoeff();
-  if (correct) {
-    for (Index i = 0; i < b; ++i) {
-      Index k = 0;
-      z.row(i).maxCoeff(&k);
-      *correct += k == y[i];
-    }
-  }
-  z.colwise() -= mb;
-  double sum = 0;
-  for (Index i = 0; i < b; ++i) sum -= z(i, y[i]);
-  z = z.array().exp().matrix();
-  sb = z.rowwise().sum();
-  for (Index i = 0; i < b; ++i) sum += std::log(sb[i]);  // b logs only: scalar is fine
-  if (grad) {
-    z.array().colwise() /= sb.array();
-    for (Index i = 0; i < b; ++i) z(i, y[i]) -= 1;
-  }
-  return sum;
-}
-
-void log1p_unit(const double* __restrict e, double* __restrict out, Index n) {
-  for (Index i = 0; i < n; ++i) {
-    const double s = e[i] / (2 + e[i]), s2 = s * s;
-    double p = 1.0 / 35;
-    for (int k = 16; k >= 0; --k) p = p * s2 + 1.0 / (2 * k + 1);
-    out[i] = 2 * s * p;
-  }
-}
-
-Index linear_chunk_rows(Index features, Index rows) {
-  features = std::max<Index>(features, 1);
-  if (rows * features * Index(sizeof(double)) <= (Index(1) << 19))
-    return std::clamp<Index>((rows + 7) / 8 * 8, 8, 1024);
-  return std::clamp<Index>(1600 / features / 8 * 8, 8, 1024);
-}
-
-void Classifier::find_optimum(const MatX& flat) {
-  minimizer_ = newton_minimize(*this, VecX::Zero(dim()), flat, 1e-10);
-  if (minimizer_) fstar_ = loss(*minimizer_);
-}
-
-std::optional<VecX> newton_minimize(const Problem& p, VecX x, const MatX& flat, double tol) {
-  const Index d = p.dim();
-  VecX g(d), step(d), trial(d);
-  MatX h(d, d);
-  double f = p.loss_grad(x, g);
-  for (int it = 0; it < 200 && std::isfinite(f); ++it) {
-    if (g.norm() <= tol) return x;
-    p.hessian(x, h);
-    // Directions of constant loss get the mean curvature, so the system is regular; the
-    // gradient has no component along them, and neither has the step.
-    if (flat.cols() > 0) h.noalias() += h.diagonal().mean() * flat * flat.transpose();
-    step = -Eigen::LDLT<MatX>(h).solve(g);
-    if (flat.cols() > 0) step -= flat * (flat.transpose() * step);
-    const double slope = g.dot(step);  // −(Newton decrement)²
-    if (!(slope < 0)) break;
-    if (-slope < 1e-20) return x;  // f − f* ≈ decrement²/2 < 1e-20
-    // Damped phase with backtracking (Armijo); close to x* the full step is taken.
-    double t = 1;
-    if (-slope > 1e-8) {
-      while (t > 1e-12) {
-        trial = x + t * step;
-        if (p.loss(trial) <= f + 1e-4 * t * slope) break;
-        t /= 2;
-      }
-      if (t <= 1e-12) break;
-    }
-    x += t * step;
-    f = p.loss_grad(x, g);
-  }
-  return std::isfinite(f) && g.norm() <= tol ? std::optional<VecX>(x) : std::nullopt;
 }
 
 }  // namespace descent
