@@ -17,26 +17,27 @@ using Fstar = std::optional<double>;
 
 const std::vector<TraceColumn>& trace_columns() {
   using N = TraceColumn::Needs;
+  using A = TraceColumn::Axis;
   // clang-format off
   static const std::vector<TraceColumn> all = {
       {"iter", "iterations", "steps taken; row 0 is the start point, row k the state after k steps",
-       [](const TracePoint& p, Fstar) { return integer(p.iter); }},
+       [](const TracePoint& p, Fstar) { return integer(p.iter); }, A::progress},
       {"epoch", "epochs", "passes over the training data (= iter for problems without data)",
-       [](const TracePoint& p, Fstar) { return format_number(p.epoch); }},
+       [](const TracePoint& p, Fstar) { return format_number(p.epoch); }, A::progress},
       {"grad_evals", "gradient evaluations", "gradient evaluations spent by the optimizer so far",
-       [](const TracePoint& p, Fstar) { return integer(p.grad_evals); }},
+       [](const TracePoint& p, Fstar) { return integer(p.grad_evals); }, A::progress},
       {"time_s", "wall-clock time (s)", "wall-clock seconds since the run started",
-       [](const TracePoint& p, Fstar) { return format_number(p.time_s); }, N::nothing, true},
+       [](const TracePoint& p, Fstar) { return format_number(p.time_s); }, A::progress, true, N::nothing, true},
       {"loss", "loss f(x)", "full objective at the iterate",
        [](const TracePoint& p, Fstar) { return format_number(p.loss); }},
       {"gap", "optimality gap f(x) − f*", "loss − f* (problems with a known optimum)",
-       [](const TracePoint& p, Fstar f) { return f ? format_number(p.loss - *f) : ""; }, N::optimum},
+       [](const TracePoint& p, Fstar f) { return f ? format_number(p.loss - *f) : ""; }, A::value, true, N::optimum},
       {"grad_norm", "gradient norm ‖∇f(x)‖", "2-norm of the full gradient at the iterate",
        [](const TracePoint& p, Fstar) { return format_number(p.grad_norm); }},
       {"test_loss", "test loss", "mean cross-entropy on the held-out test part (classification problems)",
-       [](const TracePoint& p, Fstar) { return finite_or_empty(p.test_loss); }, N::test_set},
+       [](const TracePoint& p, Fstar) { return finite_or_empty(p.test_loss); }, A::value, true, N::test_set},
       {"test_acc", "test accuracy", "accuracy on the held-out test part (classification problems)",
-       [](const TracePoint& p, Fstar) { return finite_or_empty(p.test_acc); }, N::test_set},
+       [](const TracePoint& p, Fstar) { return finite_or_empty(p.test_acc); }, A::value, false, N::test_set},
   };
   // clang-format on
   return all;

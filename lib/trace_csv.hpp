@@ -15,10 +15,14 @@ namespace descent {
 
 struct TraceColumn {
   enum class Needs { nothing, optimum, test_set };  // what the problem must have for a value
+  // progress: how far the run got (a plot's x axis); value: what it measured there (a y axis).
+  enum class Axis { progress, value };
   std::string name;
   std::string label;  // what it measures, for axis labels
   std::string help;   // its meaning, for the docs
   std::string (*value)(const TracePoint& p, std::optional<double> fstar);
+  Axis axis = Axis::value;
+  bool lower_is_better = true;  // for a value: losses fall over decades (log scale), accuracy rises
   Needs needs = Needs::nothing;
   bool timing = false;  // depends on the machine's speed, not on the computation
 };

@@ -42,7 +42,7 @@ def curves(by_run, runs, x, y, log_y, xscale):
     return out, log_x
 
 
-def plot_problem(problem, traces, runs, args, target, name, colors):
+def plot_problem(problem, traces, runs, args, target, name, colors, cols):
     traces = traces[traces.run_id.isin(runs.run_id)]
     if traces.empty:
         print(f"plot_convergence: {problem}: no trace points in traces.csv; skipped",
@@ -50,13 +50,13 @@ def plot_problem(problem, traces, runs, args, target, name, colors):
         return
     has = traces[args.y].notna().any()
     y = args.y
-    if not has and y == "gap":  # f* unknown: the loss is the best we have
+    if not has and cols.needs[y] == "optimum":  # f* unknown: the loss is the best we have
         print(f"plot_convergence: {problem}: no gap (f* unknown); plotting loss", file=sys.stderr)
         y = "loss"
     elif not has:
         print(f"plot_convergence: {problem}: no {y} in traces.csv; skipped", file=sys.stderr)
         return
-    log_y = y in ("gap", "loss") and pl.log_scale_fits(traces[y])
+    log_y = y in cols.log_y and pl.log_scale_fits(traces[y])
     by_run = dict(tuple(traces.groupby("run_id")))
     data, log_x = curves(by_run, runs, args.x, y, log_y, args.xscale)
 
@@ -86,8 +86,8 @@ def plot_problem(problem, traces, runs, args, target, name, colors):
             pad = (hi / lo) ** 0.05 if hi > lo else 2.0  # 5 % of the plotted decades
             ax.set_ylim(lo / pad, hi * pad)
             pl.log_ticks(ax.yaxis)
-    ax.set_xlabel(pl.AXIS_NAMES[args.x])
-    ax.set_ylabel(pl.AXIS_NAMES[y])
+    ax.set_xlabel(cols.labels[args.x])
+    ax.set_ylabel(cols.labels[y])
     seeds = sorted({d[4] for d in data.values()})
     ax.set_title(pl.problem_title(problem), loc="left")
     ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
@@ -100,20 +100,24 @@ def plot_problem(problem, traces, runs, args, target, name, colors):
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("dir", help="sweep output directory (best.csv, runs.csv, traces.csv)")
-    ap.add_argument("--x", default="iter", choices=["iter", "epoch", "time_s", "grad_evals"])
-    ap.add_argument("--y", default="gap", choices=["gap", "loss", "test_acc"],
-                    help="gap falls back to loss for problems without a known f*")
+    ap.add_argument("--x", default="iter", help="a progress column of traces.csv: a unit the "
+                    "target's reach is counted in (the sweep's meta.json lists them)")
+    ap.add_argument("--y", default="gap", help="a value column of traces.csv: one best.csv "
+                    "summarizes; gap falls back to loss for problems without a known f*")
     ap.add_argument("--xscale", default="auto", choices=["auto", "linear", "log"],
                     help="auto: log when x spans more than two decades")
     ap.add_argument("--out", help="figure folder (default: DIR/../figures)")
     args = ap.parse_args()
     args.out = args.out or pl.default_out(args.dir, "figures")
 
-    best, _ = pl.load_best(args.dir)
-    chosen, _ = pl.best_runs(args.dir, best)
+    cols = pl.columns(args.dir)
+    pl.check_name(args.x, cols.x_axes, "--x", args.dir)
+    pl.check_name(args.y, cols.y_axes, "--y", args.dir)
+    best, _ = pl.load_best(args.dir, cols)
+    chosen, _ = pl.best_runs(args.dir, best, cols)
     path = os.path.join(args.dir, "traces.csv")
     columns = list(dict.fromkeys(["run_id", "iter", args.x, args.y]
-                                 + (["loss"] if args.y == "gap" else [])))
+                                 + (["loss"] if cols.needs[args.y] == "optimum" else [])))
     traces = pl.read_csv(path, columns)[columns]
     for c in columns[1:]:
         traces[c] = pl.numeric(traces, c, path)
@@ -122,7 +126,7 @@ def main():
     colors = pl.colors(best["optimizer"])
     for problem in dict.fromkeys(best["problem"]):
         plot_problem(problem, traces, chosen[chosen.problem == problem], args, target, name,
-                     colors)
+                     colors, cols)
 
 
 if __name__ == "__main__":

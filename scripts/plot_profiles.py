@@ -15,7 +15,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import plotlib as pl  # noqa: E402
 
 plt = pl.plt
-METRICS = ["iters_to_target", "evals_to_target", "epochs_to_target", "time_to_target_s"]
 
 
 def cost_table(chosen, metric):
@@ -40,17 +39,19 @@ def step(ax, x, fraction, color, label):
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("dir", help="sweep output directory (best.csv, runs.csv)")
-    ap.add_argument("--metric", choices=METRICS,
-                    help="cost of an instance (default: the tune metric when it is one of "
-                    "these, else evals_to_target)")
+    ap.add_argument("--metric", help="cost of an instance: a to-target metric (meta.json "
+                    "lists them; default: the tune metric when it is one, else evals_to_target)")
     ap.add_argument("--out", help="figure folder (default: DIR/../figures)")
     args = ap.parse_args()
     out = args.out or pl.default_out(args.dir, "figures")
 
-    best, _ = pl.load_best(args.dir, ["tune_metric"])
-    metric = args.metric or next((m for m in best["tune_metric"] if m in METRICS),
+    cols = pl.columns(args.dir)
+    if args.metric is not None:
+        pl.check_name(args.metric, cols.to_target, "--metric", args.dir)
+    best, _ = pl.load_best(args.dir, cols, ["tune_metric"])
+    metric = args.metric or next((m for m in best["tune_metric"] if m in cols.to_target),
                                  "evals_to_target")
-    chosen, _ = pl.best_runs(args.dir, best, [metric])
+    chosen, _ = pl.best_runs(args.dir, best, cols, [metric])
     chosen[metric] = pl.numeric(chosen, metric, os.path.join(args.dir, "runs.csv"))
     t = cost_table(chosen, metric)
     if t.empty:
@@ -79,13 +80,13 @@ def main():
     pa.set_xscale("log", base=2)  # ticks 1, 2, 4, 8: factors read directly
     pa.xaxis.set_major_formatter(FormatStrFormatter("%g"))
     pa.set_xlim(1, tau_max)
-    pa.set_xlabel(f"τ: within a factor τ of the fastest ({pl.AXIS_NAMES[metric]})")
+    pa.set_xlabel(f"τ: within a factor τ of the fastest ({cols.labels[metric]})")
     pa.set_ylabel("fraction of instances solved")
     pa.set_title("performance profile", loc="left")
 
     # Data profile: solved within a budget; for steps and evaluations in simplex gradients
     # (budget / (dim + 1), Moré & Wild) when every problem's spec states its dimension.
-    counts = metric in ("iters_to_target", "evals_to_target")
+    counts = metric in cols.integer
     dims = [dimension(p) for p, _ in t.index]
     scaled = counts and all(d is not None for d in dims)
     budget = costs / (np.array(dims, float)[:, None] + 1) if scaled else costs
@@ -100,7 +101,7 @@ def main():
              colors[opt], opt)
     da.set_xscale("log" if hi / max(lo, 1e-300) > 20 and lo > 0 else "linear")
     da.set_xlim(lo / 1.5, hi)
-    unit = pl.AXIS_NAMES[metric]
+    unit = cols.labels[metric]
     da.set_xlabel(f"budget: {unit} / (dim + 1)" if scaled
                   else f"budget: {unit}\n(not ÷ (dim + 1): a problem's dim is unknown)" if counts
                   else f"budget: {unit}")

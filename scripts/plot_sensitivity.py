@@ -15,28 +15,29 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import plotlib as pl  # noqa: E402
 
 plt = pl.plt
-FIXED = ["problem", "optimizer", "schedule", "batch"]
 
 
-def lr_slice(runs, best_rows):
-    """Runs that differ from the best configuration in hp_lr only."""
-    hp = [c for c in runs.columns if c.startswith("hp_") and c != "hp_lr"]
+def lr_slice(runs, best_rows, cols):
+    """Runs that differ from the best configuration in hp_lr only: the same configuration
+    columns but config (which holds the learning rate too) and the same other hp_* values."""
+    fixed = [c for c in cols.configuration if c != "config"]
+    hp = [c for c in cols.hyperparameters(runs) if c != "hp_lr"]
     ref = best_rows.iloc[0]
     same = np.ones(len(runs), bool)
-    for c in FIXED + hp:
+    for c in fixed + hp:
         a, b = runs[c], ref[c]
         same &= (a.isna() & (b != b)) if b != b else (a == b).to_numpy()  # NaN equals NaN
     return runs[same]
 
 
-def panel(ax, problem, runs, chosen, optimizers, colors, target):
+def panel(ax, problem, runs, chosen, optimizers, colors, target, cols):
     """One problem's curves; returns the legend entries it drew."""
     here = runs[runs.problem == problem]
     y = "final_gap" if here["final_gap"].notna().any() else "final_loss"
     curves, crosses, rings = {}, [], {}
     for optimizer in optimizers:
         rows = chosen[(chosen.problem == problem) & (chosen.optimizer == optimizer)]
-        sl = lr_slice(here, rows).dropna(subset=["hp_lr"]) if len(rows) else rows
+        sl = lr_slice(here, rows, cols).dropna(subset=["hp_lr"]) if len(rows) else rows
         if sl.empty:
             continue
         # A diverged or failed seed's final value is meaningless: it counts as +∞, so the
@@ -93,8 +94,9 @@ def main():
     args = ap.parse_args()
     out = args.out or pl.default_out(args.dir, "figures")
 
-    best, _ = pl.load_best(args.dir)
-    chosen, runs = pl.best_runs(args.dir, best, ["hp_lr", "final_loss", "final_gap"])
+    cols = pl.columns(args.dir)
+    best, _ = pl.load_best(args.dir, cols)
+    chosen, runs = pl.best_runs(args.dir, best, cols, ["hp_lr", "final_loss", "final_gap"])
     path = os.path.join(args.dir, "runs.csv")
     for c in ("hp_lr", "final_loss", "final_gap"):
         runs[c] = pl.numeric(runs, c, path)
@@ -109,7 +111,7 @@ def main():
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 3.0 * nrows), squeeze=False)
     found = {}
     for ax, problem in zip(axes.flat, problems):
-        found.update(panel(ax, problem, runs, chosen, optimizers, colors, target))
+        found.update(panel(ax, problem, runs, chosen, optimizers, colors, target, cols))
     for ax in axes.flat[len(problems):]:
         ax.set_visible(False)
     # Legend: optimizers in their order, then the marker meanings.

@@ -1,6 +1,8 @@
 #!/usr/bin/python3
-"""Shared helpers of the table and plot scripts: reading a sweep's CSV files with clear errors,
-picking each optimizer's best configuration, median/quartile bands, and atomic output."""
+"""Shared helpers of the table and plot scripts: reading a sweep's column facts (meta.json) and
+CSV files with clear errors, picking each optimizer's best configuration, median/quartile
+bands, and atomic output."""
+import json
 import math
 import os
 import re
@@ -35,31 +37,73 @@ plt.rcParams.update({
     "axes.spines.right": False,
 })
 
-KEYS = ["problem", "optimizer", "config", "schedule", "batch"]  # one configuration
+class Columns:
+    """The facts of a sweep's columns, as the C++ side declares them (meta.json's "columns"):
+    the scripts keep no list of column names of their own, so a new metric needs no Python."""
 
-AXIS_NAMES = {
-    "iter": "iterations",
-    "epoch": "epochs",
-    "time_s": "wall-clock time (s)",
-    "grad_evals": "gradient evaluations",
-    "gap": "optimality gap f(x) − f*",
-    "loss": "loss f(x)",
-    "test_acc": "test accuracy",
-    "iters_to_target": "iterations",
-    "evals_to_target": "gradient evaluations",
-    "epochs_to_target": "epochs",
-    "time_to_target_s": "wall-clock time (s)",
-}
+    def __init__(self, facts):
+        runs, traces = facts["runs"], facts["traces"]
+        self.stats = list(facts["summary_stats"])  # best.csv has <metric>_<stat> for each
+        self.configuration = [c["name"] for c in runs if c["configuration"]]
+        self.metrics = [c["name"] for c in runs if c["summarized"]]
+        self.to_target = [c["name"] for c in runs if c["to_target"]]
+        self.integer = {c["name"] for c in runs if c["integer"]}
+        self.maximized = {c["name"] for c in runs if c["better"] == "higher"}
+        self.timing = {c["name"] for c in runs + traces if c["timing"]}
+        self.labels = {c["name"]: c["label"] for c in runs + traces if c["label"]}
+        # A trace column is a progress measure (an x axis) or a value measured there (a y axis,
+        # log-scaled when lower is better: losses and gaps fall over decades).
+        self.x_axes = [t["name"] for t in traces if t["axis"] == "progress"]
+        self.y_axes = [t["name"] for t in traces if t["axis"] == "value"]
+        self.log_y = {t["name"] for t in traces if t["axis"] == "value" and t["better"] == "lower"}
+        self.needs = {t["name"]: t["needs"] for t in traces}
+        # "hp_<key>" stands for one column per optimizer key: hp_lr, hp_momentum, ...
+        hp = [c["name"] for c in runs if c["role"] == "hyperparameters"]
+        self.hp_prefix = hp[0].partition("<")[0]
+
+    def hyperparameters(self, df):
+        """The hp_<key> columns of a runs table."""
+        return [c for c in df.columns if c.startswith(self.hp_prefix)]
 
 
-def read_csv(path, columns=()):
-    """Reads a CSV, checking that it exists and has `columns`. Key columns stay text so that
-    best.csv and runs.csv compare equal however pandas would guess their types."""
+def columns(directory):
+    """The column facts of the sweep in `directory`, from its meta.json: the sweep says which
+    columns it wrote and what they mean, so the scripts need no list of their own."""
+    path = os.path.join(directory, "meta.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            meta = json.load(f)
+    except OSError as e:
+        raise InputError(f"{path}: {e.strerror}")
+    except ValueError as e:  # not JSON, or not UTF-8
+        raise InputError(f"{path}: not JSON ({e})")
+    facts = meta.get("columns") if isinstance(meta, dict) else None
+    if not isinstance(facts, dict):
+        raise InputError(f"{path}: no \"columns\" (the column facts descent sweep writes): "
+                         "a sweep of an older descent? run it again")
+    try:
+        return Columns(facts)
+    except (KeyError, TypeError, IndexError) as e:
+        raise InputError(f"{path}: malformed \"columns\" ({type(e).__name__}: {e})")
+
+
+def check_name(name, valid, what, directory):
+    """An option naming a column must name one the sweep has (its meta.json's facts)."""
+    if name not in valid:
+        raise InputError(f"{what} '{name}': not one of {', '.join(valid)} "
+                         f"(as {os.path.join(directory, 'meta.json')} declares them)")
+    return name
+
+
+def read_csv(path, columns=(), text=()):
+    """Reads a CSV, checking that it exists and has `columns`. The `text` columns (those naming
+    a configuration) stay text so that best.csv and runs.csv compare equal however pandas would
+    guess their types."""
     path = str(path)
     if not os.path.isfile(path):
         raise InputError(f"{path}: no such file")
     try:
-        df = pd.read_csv(path, dtype={k: str for k in KEYS}, keep_default_na=False,
+        df = pd.read_csv(path, dtype={k: str for k in text}, keep_default_na=False,
                          na_values=[""])
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
         raise InputError(f"{path}: not a CSV file ({str(e).strip()})")
@@ -110,36 +154,41 @@ def problem_title(spec):
     return f"{name}\n{keys.replace(',', ', ')}" if keys else name
 
 
-def load_best(directory, columns=()):
+def load_best(directory, cols, columns=()):
     path = os.path.join(directory, "best.csv")
-    return read_csv(path, KEYS + list(columns)), path
+    keys = cols.configuration
+    return read_csv(path, keys + list(columns), keys), path
 
 
-def best_runs(directory, best, columns=()):
+def best_runs(directory, best, cols, columns=()):
     """runs.csv rows of each best configuration, with `label` (optimizer and the tuned
     hyperparameters) added. Returns (runs of the best configurations, all runs)."""
     path = os.path.join(directory, "runs.csv")
-    runs = read_csv(path, KEYS + ["run_id", "rep", "status"] + list(columns))
-    chosen = runs.merge(best[KEYS].drop_duplicates(), on=KEYS, how="inner")
-    labels = {k: varied_keys(g) for k, g in runs.groupby("optimizer", sort=False)}
-    chosen["label"] = [config_label(r, labels.get(r.optimizer, [])) for r in chosen.itertuples()]
+    keys = cols.configuration
+    runs = read_csv(path, keys + ["run_id", "rep", "status"] + list(columns), keys)
+    chosen = runs.merge(best[keys].drop_duplicates(), on=keys, how="inner")
+    labels = {k: varied_keys(g, cols) for k, g in runs.groupby("optimizer", sort=False)}
+    chosen["label"] = [config_label(r, labels.get(r.optimizer, []), cols.hp_prefix)
+                       for r in chosen.itertuples()]
     return chosen, runs
 
 
-def varied_keys(runs):
-    """The hyperparameter columns (hp_*, schedule, batch) that the sweep varied."""
-    cols = [c for c in runs.columns if c.startswith("hp_")] + ["schedule", "batch"]
-    return [c for c in cols if runs[c].nunique(dropna=True) > 1]
+def varied_keys(runs, cols):
+    """The columns of tuned values (hp_*, and the configuration columns other than the problem,
+    the optimizer and config, which spells out all the others) that the sweep varied."""
+    tuned = cols.hyperparameters(runs) + [c for c in cols.configuration
+                                          if c not in ("problem", "optimizer", "config")]
+    return [c for c in tuned if runs[c].nunique(dropna=True) > 1]
 
 
-def config_label(row, varied):
+def config_label(row, varied, hp_prefix):
     """'momentum (lr=0.00316)': the optimizer's label and only the values the sweep tuned."""
     parts = []
     for c in varied:
         v = getattr(row, c)
         if isinstance(v, float):
             v = f"{v:.3g}"
-        parts.append(f"{c.removeprefix('hp_')}={v}" if c.startswith("hp_") else str(v))
+        parts.append(f"{c.removeprefix(hp_prefix)}={v}" if c.startswith(hp_prefix) else str(v))
     return f"{row.optimizer} ({', '.join(parts)})" if parts else row.optimizer
 
 

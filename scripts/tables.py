@@ -14,47 +14,46 @@ import pandas as pd
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import plotlib as pl  # noqa: E402
 
-METRICS = ["iters_to_target", "evals_to_target", "epochs_to_target", "time_to_target_s",
-           "final_loss", "final_gap", "final_test_acc"]
-INTEGER = {"iters_to_target", "evals_to_target"}  # counts: shown as whole numbers
-MAXIMIZED = {"final_test_acc"}
 
-
-def number(v, metric):
+def number(v, metric, cols):
     if math.isinf(v):
         return pl.fmt_sig(v)
-    if metric in INTEGER:
+    if metric in cols.integer:  # counts: shown as whole numbers
         return str(math.floor(v + 0.5))  # half up: Python's round(696.5) is 696
     return pl.fmt_sig(v)
 
 
-def cell(row, metric):
-    median, q25, q75 = (row[f"{metric}_{q}"] for q in ("median", "q25", "q75"))
+def cell(row, metric, cols):
+    """'median [q25–q75] (success rate)', from best.csv's summary stats in meta.json's order
+    (the median, then the quartiles)."""
+    median, q25, q75 = (row[f"{metric}_{q}"] for q in cols.stats)
     rate = f"({math.floor(100 * row['success_rate'] + 0.5)}%)"
     if math.isnan(median):
         return "—"  # an empty cell: the problem has no such metric (no test set, no f*, no target)
-    if metric in MAXIMIZED and median == -math.inf:
+    if metric in cols.maximized and median == -math.inf:
         return f"— {rate}"  # no accuracy: every run failed
     if math.isinf(median):
         return f"∞ {rate}"
-    return f"{number(median, metric)} [{number(q25, metric)}–{number(q75, metric)}] {rate}"
+    return (f"{number(median, metric, cols)} [{number(q25, metric, cols)}–"
+            f"{number(q75, metric, cols)}] {rate}")
 
 
-def build_table(best, metric, path):
-    for q in ("median", "q25", "q75"):
+def build_table(best, metric, path, cols):
+    for q in cols.stats:
         best[f"{metric}_{q}"] = pl.numeric(best, f"{metric}_{q}", path)
+    median = f"{metric}_{cols.stats[0]}"
     best["success_rate"] = pl.numeric(best, "success_rate", path)
     problems = list(dict.fromkeys(best["problem"]))
     optimizers = list(dict.fromkeys(best["optimizer"]))
     rows = {o: {p: "—" for p in problems} for o in optimizers}
     for p in problems:
         sub = best[best["problem"] == p].drop_duplicates("optimizer")
-        medians = sub[f"{metric}_median"]
+        medians = sub[median]
         finite = medians[medians.abs() < math.inf]  # neither ±∞ nor empty
-        top = (finite.max() if metric in MAXIMIZED else finite.min()) if len(finite) else None
+        top = (finite.max() if metric in cols.maximized else finite.min()) if len(finite) else None
         for _, r in sub.iterrows():
-            text = cell(r, metric)
-            rows[r["optimizer"]][p] = f"**{text}**" if r[f"{metric}_median"] == top else text
+            text = cell(r, metric, cols)
+            rows[r["optimizer"]][p] = f"**{text}**" if r[median] == top else text
     table = pd.DataFrame([[o] + [rows[o][p] for p in problems] for o in optimizers],
                          columns=["optimizer"] + problems)
     try:
@@ -80,8 +79,8 @@ def replace_between_markers(readme, marker, text):
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("dir", help="sweep output directory (holds best.csv)")
-    ap.add_argument("--metric", choices=METRICS,
-                    help="default: the experiment's tune metric (best.csv's tune_metric)")
+    ap.add_argument("--metric", help="a metric best.csv summarizes (meta.json lists them; "
+                    "default: the experiment's tune metric, best.csv's tune_metric)")
     ap.add_argument("--out", help="Markdown file (default: DIR/../tables/<DIR name>.md)")
     ap.add_argument("--readme", help="also put the table into this file between the markers "
                     "<!-- table:NAME:begin --> and <!-- table:NAME:end -->")
@@ -89,22 +88,26 @@ def main():
     args = ap.parse_args()
 
     name = pl.experiment_name(args.dir)
-    best, path = pl.load_best(args.dir, ["seeds", "success_rate", "tune_metric", "tune_stat"])
+    cols = pl.columns(args.dir)
+    if args.metric is not None:
+        pl.check_name(args.metric, cols.metrics, "--metric", args.dir)
+    best, path = pl.load_best(args.dir, cols,
+                              ["seeds", "success_rate", "tune_metric", "tune_stat"])
     metric = args.metric
     if metric is None:
         metric = best["tune_metric"].iloc[0] if len(best) else "final_loss"
-        if metric not in METRICS:  # e.g. best_loss: best.csv has no quartiles for it
+        if metric not in cols.metrics:  # e.g. best_loss: best.csv has no quartiles for it
             print(f"tables: best.csv has no quartiles of the tune metric '{metric}'; "
                   "showing final_loss", file=sys.stderr)
             metric = "final_loss"
-    for q in ("median", "q25", "q75"):
+    for q in cols.stats:
         if f"{metric}_{q}" not in best.columns:
             raise pl.InputError(f"{path}: missing column '{metric}_{q}'")
     seeds = "/".join(dict.fromkeys(best["seeds"].astype(str)))
     text = (f"{name}: median {metric} over {seeds} seeds [25–75 %] (success rate) of each "
             f"optimizer's best configuration (tuned by {best['tune_stat'].iloc[0]} "
             f"{best['tune_metric'].iloc[0]}); ∞: not reached (or failed); best in bold.\n\n"
-            + build_table(best, metric, path) + "\n")
+            + build_table(best, metric, path, cols) + "\n")
 
     out = args.out or os.path.join(pl.default_out(args.dir, "tables"), f"{name}.md")
     if args.readme:  # check the README before writing anything

@@ -17,8 +17,14 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 PY = sys.executable or "/usr/bin/python3"
 
-METRICS = ["iters_to_target", "evals_to_target", "epochs_to_target", "time_to_target_s",
-           "final_loss", "final_gap", "final_test_acc"]
+# The column facts as the C++ side declares them and a real sweep records them: the fixture
+# writes them into its meta.json and has the columns they describe, so the tests keep no list
+# of column names of their own.
+with open(os.path.join(HERE, "..", "results", "default", "meta.json"), encoding="utf-8") as f:
+    COLUMNS = json.load(f)["columns"]
+METRICS = [c["name"] for c in COLUMNS["runs"] if c["summarized"]]  # best.csv: <metric>_<stat>
+TO_TARGET = [c["name"] for c in COLUMNS["runs"] if c["to_target"]]
+STATS = COLUMNS["summary_stats"]
 P1, P2 = "quadratic:dim=2,cond=10", "rosenbrock"
 # best.csv: (problem, optimizer, lr, success rate, iters_to_target median/q25/q75, final_loss)
 BEST = [
@@ -45,25 +51,61 @@ def write_csv(path, header, rows):
         w.writerows(rows)
 
 
+def add_column(path, name, value):
+    with open(path) as f:
+        rows = list(csv.reader(f))
+    write_csv(path, rows[0] + [name], [r + [value] for r in rows[1:]])
+
+
+def write_rows(path, header, rows):
+    """Rows given as {column: value}; a column a row leaves out is empty, and a column not in
+    the header is an error (the fixture names only columns the facts declare)."""
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, header, restval="")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def hyperparameters(lr):
+    return {"lr": lr, "clip": 0, "weight_decay": 0}
+
+
 def config(opt, lr):
-    return f"{opt}:lr={lr},clip=0,weight_decay=0"
+    return f"{opt}:" + ",".join(f"{k}={v}" for k, v in hyperparameters(lr).items())
+
+
+def hp_columns(lr):
+    """{hp_lr: lr, ...}: the facts' "hp_<key>" stands for one column per optimizer key."""
+    hp = next(c["name"] for c in COLUMNS["runs"] if c["role"] == "hyperparameters")
+    return {hp.replace("<key>", k): v for k, v in hyperparameters(lr).items()}
+
+
+def runs_columns():
+    """runs.csv's header, from the facts."""
+    header = []
+    for c in COLUMNS["runs"]:
+        header += list(hp_columns(0)) if c["role"] == "hyperparameters" else [c["name"]]
+    return header
 
 
 def make_fixture(d):
     """A sweep directory: 2 problems × 2 optimizers × 4 learning rates × 3 seeds."""
-    header = ["problem", "optimizer", "config", "schedule", "batch", "seeds", "success_rate",
-              "tune_metric", "tune_stat", "tune_value"]
-    header += [f"{m}_{q}" for m in METRICS for q in ("median", "q25", "q75")]
+    keys = [c["name"] for c in COLUMNS["runs"] if c["configuration"]]
+    header = keys + ["seeds", "success_rate", "tune_metric", "tune_stat", "tune_value"]
+    header += [f"{m}_{q}" for m in METRICS for q in STATS]
     rows = []
     for p, o, lr, rate, iters, loss in BEST:
         # No test set (empty), except that every run of P1's adam "failed" (-inf).
         acc = ("-inf",) * 3 if (p, o) == (P1, "adam") else ("",) * 3
-        r = [p, o, config(o, lr), "constant", 0, 3, rate, "iters_to_target", "median", iters[0]]
+        r = {"problem": p, "optimizer": o, "config": config(o, lr), "schedule": "constant",
+             "batch": 0, "seeds": 3, "success_rate": rate, "tune_metric": "iters_to_target",
+             "tune_stat": STATS[0], "tune_value": iters[0]}
         for m in METRICS:
-            r += {"iters_to_target": iters, "evals_to_target": iters,
-                  "final_loss": loss, "final_test_acc": acc}.get(m, ("1.5",) * 3)
+            values = {"iters_to_target": iters, "evals_to_target": iters,
+                      "final_loss": loss, "final_test_acc": acc}.get(m, ("1.5",) * 3)
+            r.update({f"{m}_{q}": v for q, v in zip(STATS, values)})
         rows.append(r)
-    write_csv(os.path.join(d, "best.csv"), header, rows)
+    write_rows(os.path.join(d, "best.csv"), header, rows)
 
     runs, traces, run_id = [], [], 0
     for p in (P1, P2):
@@ -78,24 +120,28 @@ def make_fixture(d):
                     gap0 = 10.0
                     for it in pts:
                         g = gap0 * (rate**it if not diverged else 10.0**it)
-                        traces.append([run_id, it, it, it, 1e-6 * (it + 1), g, g, g, "", ""])
+                        traces.append({"run_id": run_id, "iter": it, "epoch": it,
+                                       "grad_evals": it, "time_s": 1e-6 * (it + 1), "loss": g,
+                                       "gap": g, "grad_norm": g})
                     final = gap0 * (rate**n if not diverged else 10.0**n)
                     hit = next((it for it in pts if gap0 * rate**it <= TARGET), "") \
                         if reached else ""
-                    runs.append([run_id, p, o, config(o, lr), "constant", 0, lr, 0, 0, rep,
-                                 1000 + rep, "diverged" if diverged else "ok", "", n, n, n,
-                                 final, final, final, "", "", hit, hit, hit,
-                                 "" if hit == "" else 1e-6 * hit, 1e-3])
+                    runs.append({"run_id": run_id, "problem": p, "optimizer": o,
+                                 "config": config(o, lr), "schedule": "constant", "batch": 0,
+                                 **hp_columns(lr), "rep": rep, "seed": 1000 + rep,
+                                 "status": "diverged" if diverged else "ok", "iters": n,
+                                 "epochs": n, "grad_evals": n, "hess_evals": 0,
+                                 "final_loss": final, "best_loss": final, "final_gap": final,
+                                 "iters_to_target": hit, "evals_to_target": hit,
+                                 "epochs_to_target": hit,
+                                 "time_to_target_s": "" if hit == "" else 1e-6 * hit,
+                                 "wall_s": 1e-3})
                     run_id += 1
-    write_csv(os.path.join(d, "runs.csv"),
-              ["run_id", "problem", "optimizer", "config", "schedule", "batch", "hp_lr", "hp_clip",
-               "hp_weight_decay", "rep", "seed", "status", "message", "iters", "epochs",
-               "grad_evals", "final_loss", "best_loss", "final_gap", "final_test_loss",
-               "final_test_acc", "iters_to_target", "evals_to_target", "epochs_to_target",
-               "time_to_target_s", "wall_s"], runs)
-    write_csv(os.path.join(d, "traces.csv"),
-              ["run_id", "iter", "epoch", "grad_evals", "time_s", "loss", "gap", "grad_norm",
-               "test_loss", "test_acc"], traces)
+    write_rows(os.path.join(d, "runs.csv"), runs_columns(), runs)
+    write_rows(os.path.join(d, "traces.csv"),
+               ["run_id"] + [c["name"] for c in COLUMNS["traces"]], traces)
+    with open(os.path.join(d, "meta.json"), "w") as f:
+        json.dump({"columns": COLUMNS}, f, indent=4)
     with open(os.path.join(d, "experiment.toml"), "w") as f:
         f.write(f'name = "fixture"\ntarget = {{ gap = {TARGET} }}\n')
 
@@ -213,7 +259,54 @@ class Tables(Base):
         self.assertFalse(os.path.exists(out))
 
     def test_missing_file(self):
-        self.bad("tables.py", os.path.join(self.tmp, "nothing"), names=["best.csv"])
+        self.bad("tables.py", os.path.join(self.tmp, "nothing"), names=["meta.json"])
+        os.remove(os.path.join(self.dir, "best.csv"))
+        self.bad("tables.py", self.dir, names=["best.csv"])
+
+
+class ColumnFacts(Base):
+    """The scripts know the columns only from the sweep's meta.json: without it, or with a
+    broken one, each is one error line naming it; an option naming a column the facts lack is
+    refused with the valid names; a metric the facts add needs nothing in the scripts."""
+
+    def test_no_or_broken_meta(self):
+        meta = os.path.join(self.dir, "meta.json")
+        out = os.path.join(self.tmp, "t.md")
+        for content in ("{not json", '{"cpu": "x"}', '{"columns": {"runs": []}}', None):
+            with self.subTest(content=content):
+                if content is None:
+                    os.remove(meta)
+                else:
+                    with open(meta, "w") as f:
+                        f.write(content)
+                self.bad("tables.py", self.dir, "--out", out, names=[meta])
+                self.bad("plot_convergence.py", self.dir, "--out", self.figs, names=[meta])
+        self.assertFalse(os.path.exists(out))
+        self.assertFalse(os.path.exists(self.figs))
+
+    def test_unknown_column(self):
+        self.bad("tables.py", self.dir, "--metric", "bogus",
+                 names=["--metric", "'bogus'", "meta.json"] + METRICS)
+        self.bad("plot_profiles.py", self.dir, "--metric", METRICS[0],
+                 names=["--metric", f"'{METRICS[0]}'"] + TO_TARGET)
+        self.bad("plot_convergence.py", self.dir, "--x", "bogus", names=["--x", "'bogus'"])
+        self.bad("plot_convergence.py", self.dir, "--y", "bogus", names=["--y", "'bogus'"])
+        self.assertFalse(os.path.exists(self.figs))
+
+    def test_new_metric(self):
+        meta = os.path.join(self.dir, "meta.json")
+        new = {**COLUMNS["runs"][-1], "name": "final_new", "label": "new", "summarized": True,
+               "better": "lower", "integer": False, "to_target": False, "timing": False}
+        facts = {**COLUMNS, "runs": COLUMNS["runs"] + [new]}
+        with open(meta, "w") as f:
+            json.dump({"columns": facts}, f)
+        for q, v in zip(STATS, ("0.25", "0.2", "0.3")):
+            add_column(os.path.join(self.dir, "best.csv"), f"final_new_{q}", v)
+        out = os.path.join(self.tmp, "t.md")
+        self.ok("tables.py", self.dir, "--metric", "final_new", "--out", out)
+        with open(out, encoding="utf-8") as f:
+            cells = table_cells(f.read())
+        self.assertEqual(cells["adam"], ["**0.25 [0.2–0.3] (0%)**", "**0.25 [0.2–0.3] (100%)**"])
 
 
 class Plots(Base):
@@ -236,7 +329,7 @@ class Plots(Base):
         self.assertFigures(os.path.join(self.figs, "fixture_sensitivity_lr"))
 
     def test_profiles(self):
-        for m in ("iters_to_target", "time_to_target_s"):
+        for m in TO_TARGET:
             self.ok("plot_profiles.py", self.dir, "--out", self.figs, "--metric", m)
             self.assertFigures(os.path.join(self.figs, f"fixture_profiles_{m}"))
 
@@ -272,6 +365,21 @@ class Plots(Base):
 class RealSweep(Base):
     """Every script on the output of the real binary."""
 
+    def assertFacts(self, out):
+        """The sweep's files have the columns its meta.json declares."""
+        with open(os.path.join(out, "meta.json"), encoding="utf-8") as f:
+            facts = json.load(f)["columns"]
+        runs = [c for c in facts["runs"] if c["role"] != "hyperparameters"]
+        header = {}
+        for name in ("best.csv", "runs.csv", "traces.csv"):
+            with open(os.path.join(out, name)) as f:
+                header[name] = next(csv.reader(f))
+        for c in runs:
+            self.assertIn(c["name"], header["runs.csv"])
+            for q in facts["summary_stats"] if c["summarized"] else []:
+                self.assertIn(f"{c['name']}_{q}", header["best.csv"])
+        self.assertLessEqual({c["name"] for c in facts["traces"]}, set(header["traces.csv"]))
+
     def test_all(self):
         exe = os.path.abspath(os.environ["DESCENT_EXE"])
         toml = os.path.join(self.tmp, "real.toml")
@@ -285,6 +393,7 @@ class RealSweep(Base):
         r = subprocess.run([exe, "sweep", toml, "--out", out, "--quiet", "--threads", "1"],
                            capture_output=True, text=True, timeout=300)
         self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertFacts(out)
         text = self.ok("tables.py", out).stdout
         self.assertEqual(set(table_cells(text)), {"sgd", "adam"})
         self.ok("plot_convergence.py", out, "--out", self.figs)

@@ -114,8 +114,8 @@ std::string code(const std::string& s) { return "`" + s + "`"; }
 std::string keys_cell(const std::vector<Key>& keys) {
   std::vector<std::string> parts;
   for (const Key& k : keys) {
-    std::string part =
-        code(k.default_value.empty() ? k.name + " (unset)" : k.name + "=" + k.default_value);
+    std::string part = k.default_value.empty() ? code(k.name + "=…") + " (optional)"
+                                               : code(k.name + "=" + k.default_value);
     if (k.kind == Kind::choice) {
       std::vector<std::string> others;
       for (const std::string& c : k.choices)

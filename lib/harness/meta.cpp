@@ -55,6 +55,16 @@ const char* to_string(TraceColumn::Needs n) {
   return "";
 }
 
+const char* to_string(TraceColumn::Axis a) {
+  return a == TraceColumn::Axis::progress ? "progress" : "value";
+}
+
+// A value's direction; progress has none.
+const char* better_of(const TraceColumn& c) {
+  if (c.axis == TraceColumn::Axis::progress) return "";
+  return c.lower_is_better ? "lower" : "higher";
+}
+
 // The facts of every column, for the scripts that read the results (scripts/plotlib.py): they
 // keep no list of their own.
 toml::table columns_table() {
@@ -74,6 +84,8 @@ toml::table columns_table() {
     traces.push_back(toml::table{{"name", c.name},
                                  {"label", c.label},
                                  {"help", c.help},
+                                 {"axis", to_string(c.axis)},
+                                 {"better", better_of(c)},
                                  {"needs", to_string(c.needs)},
                                  {"timing", c.timing}});
   for (const SummaryStat& s : summary_stats()) stats.push_back(s.name);
