@@ -21,6 +21,26 @@ using MatX = Eigen::MatrixXd;
 using VecIn = Eigen::Ref<const VecX>;
 using VecOut = Eigen::Ref<VecX>;
 
+// One block of the parameter vector, as matrix-aware optimizers see it: a matrix of rows × cols
+// or a vector of `rows` entries (cols = 1). Row i starts at offset + i·stride (a vector's entry i
+// likewise), so a contiguous matrix is row-major (C order, as torch's reshape) with stride = cols,
+// and a layer's weight matrix can interleave with its bias (the classifiers' (w; b) columns).
+struct Block {
+  std::string name;
+  Index offset = 0, rows = 0, cols = 1, stride = 1;
+  bool matrix = false;
+  Index size() const { return rows * cols; }
+};
+using Layout = std::vector<Block>;
+
+// The default: the whole vector as one vector block.
+Layout vector_layout(Index n);
+Block matrix_block(std::string name, Index offset, Index rows, Index cols, Index stride);
+Block vector_block(std::string name, Index offset, Index n, Index stride = 1);
+// "W1 64×64, b1 64, W2 64×10, b2 10": for messages and `descent list problems -v`.
+std::string describe(const Layout& layout);
+bool has_matrix(const Layout& layout);
+
 // What `descent list problems` shows of a problem, and the keys its spec takes.
 struct ProblemInfo {
   std::string name;
@@ -73,12 +93,22 @@ class Problem {
     throw std::logic_error("this problem has no Hessian");
   }
 
+  // How the parameter vector splits into vectors and matrices: the problem's own blocks (the
+  // classifiers' layers), or the whole vector viewed as one matrix (view_as, `shape=RxC`).
+  Layout layout() const { return view_ ? *view_ : blocks(); }
+  // Views the whole vector as one rows × cols matrix; throws UsageError unless rows·cols = dim.
+  void view_as(Index rows, Index cols);
+
   // The canonical spec (name and every parameter), e.g. "quadratic:dim=4,cond=100,rotate=0".
   const std::string& spec() const { return spec_; }
   void set_spec(std::string s) { spec_ = std::move(s); }
 
+ protected:
+  virtual Layout blocks() const { return vector_layout(dim()); }
+
  private:
   std::string spec_;
+  std::optional<Layout> view_;
 };
 
 }  // namespace descent

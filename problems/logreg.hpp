@@ -60,6 +60,10 @@ class LogReg final : public Classifier {
   }
 
  protected:
+  Layout blocks() const override {
+    return {vector_block("w", 0, features()), vector_block("b", features(), 1)};
+  }
+
   // Memory-bound: X is read once. A chunk (≈ 12 KiB) stays in L1 from its dot products to the
   // gradient's product, and the dot-product loop prefetches the next chunk, so the memory
   // stream does not pause while the chunk is being computed on.

@@ -93,6 +93,19 @@ class Mlp final : public Classifier {
   }
 
  protected:
+  // Layer l's parameters are the (in + 1) × out column-major matrix (W_l; b_l), i.e. out rows
+  // of [w_unit, b_unit]: W_l (out × in, torch's Linear.weight) and b_l interleave with stride
+  // in + 1.
+  Layout blocks() const override {
+    Layout layout;
+    for (std::size_t l = 0; l < layers_.size(); ++l) {
+      const Layer& L = layers_[l];
+      layout.push_back(matrix_block(fmt::format("W{}", l + 1), L.offset, L.out, L.in, L.in + 1));
+      layout.push_back(vector_block(fmt::format("b{}", l + 1), L.offset + L.in, L.out, L.in + 1));
+    }
+    return layout;
+  }
+
   double chunk_loss(VecIn x, RowsIn X, LabelsIn y, double* g, Index* correct, Rng* rng,
                     std::span<const double>) const override {
     const Index b = X.rows(), hidden = Index(h_.size());

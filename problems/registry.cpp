@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "problems/beale.hpp"
 #include "problems/logreg.hpp"
@@ -26,6 +27,38 @@ ProblemEntry entry() {
           }};
 }
 
+// `shape=RxC`: two whole numbers >= 1.
+std::pair<Index, Index> parse_shape(const Params& p) {
+  const std::string& text = p.text("shape");
+  const auto x = text.find('x');
+  double r = 0, c = 0;
+  if (x == std::string::npos || !parse_double(text.substr(0, x), r) ||
+      !parse_double(text.substr(x + 1), c) || r < 1 || c < 1 || r != std::floor(r) ||
+      c != std::floor(c))
+    throw UsageError(fmt::format("problem spec '{}': key 'shape' must be RxC with whole R, C >= 1 "
+                                 "(got '{}')",
+                                 p.canonical(), text));
+  return {Index(r), Index(c)};
+}
+
+// An analytic problem also takes `shape=RxC`: the same function, its vector viewed as one
+// matrix by the optimizer (muon, shampoo, soap, adafactor).
+template <class P>
+ProblemEntry analytic() {
+  ProblemEntry e = entry<P>();
+  e.info.keys.push_back(
+      text_key("shape", "", "view x as one R×C matrix (row-major, R·C = dim) for the optimizer"));
+  e.make = [make = e.make](const Params& p, std::uint64_t seed) {
+    auto problem = make(p, seed);
+    if (p.has("shape")) {
+      const auto [rows, cols] = parse_shape(p);
+      problem->view_as(rows, cols);
+    }
+    return problem;
+  };
+  return e;
+}
+
 const ProblemEntry& find_problem(const Spec& s) {
   const auto& all = problem_registry();
   auto it =
@@ -43,12 +76,12 @@ const std::vector<ProblemEntry>& problem_registry() {
   static const std::vector<ProblemEntry> all = {
       // One line per problem.
       // clang-format off
-      entry<Quadratic>(),
-      entry<NoisyQuadratic>(),
-      entry<Rosenbrock>(),
-      entry<Beale>(),
-      entry<Saddle>(),
-      entry<Rastrigin>(),
+      analytic<Quadratic>(),
+      analytic<NoisyQuadratic>(),
+      analytic<Rosenbrock>(),
+      analytic<Beale>(),
+      analytic<Saddle>(),
+      analytic<Rastrigin>(),
       entry<LogReg>(),
       entry<Softmax>(),
       entry<Mlp>(),

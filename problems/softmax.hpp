@@ -75,6 +75,12 @@ class Softmax final : public Classifier {
   }
 
  protected:
+  // The (d + 1) × K column-major parameters: W (K × d, one row per class) and b interleaved.
+  Layout blocks() const override {
+    const Index d = features(), k = classes();
+    return {matrix_block("W", 0, k, d, d + 1), vector_block("b", d, k, d + 1)};
+  }
+
   double chunk_loss(VecIn x, RowsIn X, LabelsIn y, double* g, Index* correct, Rng*,
                     std::span<const double>) const override {
     const Index b = X.rows(), d = X.cols();

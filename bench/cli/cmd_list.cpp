@@ -74,8 +74,11 @@ void print_text(const std::string& what, bool verbose) {
       }
   } else if (what == "problems") {
     for (const auto& e : problem_registry()) {
-      fmt::print("{:<16} {}\n    {}\n", e.info.name, e.info.summary, e.info.definition);
+      fmt::print("{:<16} {}\n    {}\n", e.info.name, e.info.summary,
+                 indented(e.info.definition, "    "));
       print_keys(e.info.keys, verbose);
+      // The parameter blocks matrix-aware optimizers see, at the default keys.
+      if (verbose) fmt::print("    layout: {}\n", describe(make_problem(e.info.name, 0)->layout()));
     }
   } else if (what == "schedules") {
     for (const auto& s : schedule_registry()) {
