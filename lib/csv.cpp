@@ -10,11 +10,31 @@
 #include "lib/spec.hpp"
 
 namespace descent {
+namespace {
+
+std::filesystem::path partial_of(const std::filesystem::path& path) {
+  std::filesystem::path partial = path;
+  partial += ".partial";
+  return partial;
+}
+
+// The one way a result file appears: written whole under `<path>.partial`, then renamed; a
+// failed write removes the partial file and names the file in a UsageError.
+void commit_partial(const std::filesystem::path& partial, const std::filesystem::path& path,
+                    bool written) {
+  if (!written) {
+    std::error_code ignored;
+    std::filesystem::remove(partial, ignored);
+    throw UsageError(fmt::format("writing '{}' failed", path.string()));
+  }
+  std::filesystem::rename(partial, path);
+}
+
+}  // namespace
 
 CsvWriter::CsvWriter(std::filesystem::path path, const std::vector<std::string>& header)
     : path_(std::move(path)), columns_(header.size()) {
-  partial_ = path_;
-  partial_ += ".partial";
+  partial_ = partial_of(path_);
   if (path_.has_parent_path()) std::filesystem::create_directories(path_.parent_path());
   file_ = std::fopen(partial_.c_str(), "w");
   if (!file_) throw UsageError(fmt::format("cannot write '{}'", partial_.string()));
@@ -71,29 +91,15 @@ void CsvWriter::commit() {
   const bool failed = std::ferror(file_) != 0;
   const bool closed = std::fclose(file_) == 0;
   file_ = nullptr;
-  if (failed || !closed) {
-    std::filesystem::remove(partial_);
-    throw UsageError(fmt::format("writing '{}' failed", path_.string()));
-  }
-  std::filesystem::rename(partial_, path_);
+  commit_partial(partial_, path_, !failed && closed);
 }
 
 void write_text_file(const std::filesystem::path& path, std::string_view text) {
-  std::filesystem::path partial = path;
-  partial += ".partial";
-  bool ok = false;
-  {
-    std::ofstream out(partial);
-    out << text;
-    out.close();
-    ok = static_cast<bool>(out);
-  }
-  if (!ok) {
-    std::error_code ignored;
-    std::filesystem::remove(partial, ignored);
-    throw UsageError(fmt::format("writing '{}' failed", path.string()));
-  }
-  std::filesystem::rename(partial, path);
+  const std::filesystem::path partial = partial_of(path);
+  std::ofstream out(partial);
+  out << text;
+  out.close();
+  commit_partial(partial, path, static_cast<bool>(out));
 }
 
 std::string format_number(double v) {
