@@ -1,5 +1,6 @@
-// One optimizer step at its default keys, for every optimizer of the registry, in float and
-// double, at n = 2^10, 2^12, ..., 2^24 parameters: BM_Step/<optimizer>/<float|double>/<n>.
+// One optimizer step at its default keys, for every elementwise optimizer of the registry (the
+// block optimizers have bench/bench_matrix.cpp), in float and double, at n = 2^10, 2^12, ..., 2^24
+// parameters: BM_Step/<optimizer>/<float|double>/<n>.
 //
 // bytes_per_second counts the words the update must read and write per parameter
 // (OptimizerInfo::words_per_param: Adam reads x, g, m, v and writes x, m, v, 7 words).
@@ -42,6 +43,7 @@ void BM_Step(benchmark::State& state, const OptimizerEntry* entry) {
 const bool registered = [] {
   for (Eigen::Index n = 1 << 10; n <= 1 << 24; n *= 4)
     for (const auto& e : optimizer_registry()) {
+      if (e.info.blocks != BlockUse::none) continue;
       benchmark::RegisterBenchmark(("BM_Step/" + e.info.name + "/double").c_str(), BM_Step<double>,
                                    &e)
           ->Arg(n)

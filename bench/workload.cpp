@@ -20,8 +20,8 @@
 
 #include "bench/harness_run.hpp"
 #include "lib/harness/experiment.hpp"
-#include "lib/optimizer_registry.hpp"
 #include "lib/harness/sweep.hpp"
+#include "lib/optimizer_registry.hpp"
 #include "problems/registry.hpp"
 
 namespace descent {
@@ -115,6 +115,7 @@ bool problem_exists(const std::string& spec) {
 std::vector<Workload> workloads() {
   std::vector<Workload> all;
   for (const auto& e : optimizer_registry()) {
+    if (e.info.blocks != BlockUse::none) continue;  // elementwise steps on one vector
     const std::string name = e.info.name;
     all.push_back({"step:" + name, [name] { return prepare_step(name); }});
   }

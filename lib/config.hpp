@@ -17,6 +17,7 @@
 
 #include <concepts>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,6 +39,23 @@ Field<C> real_key(double C::*m, std::string name, std::string def, std::string h
                   Range range = Range::any) {
   return {real_key(name, std::move(def), std::move(help), range),
           [m, name](C& c, const Params& p) { c.*m = p.real(name); }};
+}
+
+// A key with no default: the spec must give it (shampoo's lr and eps, as its reference).
+template <class C>
+Field<C> required_key(double C::*m, std::string name, std::string help, Range range = Range::any) {
+  Key key = real_key(name, "", std::move(help), range);
+  key.required = true;
+  return {std::move(key), [m, name](C& c, const Params& p) { c.*m = p.real(name); }};
+}
+
+// A key that may stay unset (adafactor's beta1: no first moment without it).
+template <class C>
+Field<C> optional_key(std::optional<double> C::*m, std::string name, std::string help,
+                      Range range = Range::any) {
+  return {real_key(name, "", std::move(help), range), [m, name](C& c, const Params& p) {
+            if (p.has(name)) c.*m = p.real(name);
+          }};
 }
 
 template <class C, std::integral I>

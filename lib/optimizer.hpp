@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "lib/config.hpp"
+#include "lib/problem.hpp"
 #include "lib/spec.hpp"
 
 namespace descent {
@@ -28,12 +29,20 @@ using VecRef = Eigen::Ref<Vec<T>>;
 template <class T>
 using CVecRef = Eigen::Ref<const Vec<T>>;
 
+// What an optimizer sees of the parameters' blocks (lib/problem.hpp Layout).
+enum class BlockUse {
+  none,   // elementwise: the flat vector only
+  any,    // per block, vectors and matrices alike (adafactor factors matrices)
+  matrix  // needs a matrix block (muon, shampoo, soap); a problem without one is a usage error
+};
+
 struct OptimizerInfo {
   std::string name;
   std::string summary;    // one line
   std::string equations;  // the update in the paper's notation
   std::string reference;
   bool own_weight_decay = false;  // the optimizer defines `weight_decay` itself (decoupled)
+  BlockUse blocks = BlockUse::none;
   // Words one step reads plus writes per parameter at the default keys (x, g and the state
   // vectors): the memory traffic the benchmarks' bytes/s counts.
   int words_per_param = 0;
@@ -41,9 +50,11 @@ struct OptimizerInfo {
 
 // (clang-format 14 mangles concepts and requires-clauses.)
 // clang-format off
+// Elementwise optimizers are built for a length n, block-aware ones for the problem's Layout.
 template <template <class> class O, class T>
 concept FirstOrderOptimizer =
-    std::constructible_from<O<T>, const typename O<T>::Config&, Eigen::Index> &&
+    (std::constructible_from<O<T>, const typename O<T>::Config&, Eigen::Index> ||
+     std::constructible_from<O<T>, const typename O<T>::Config&, const Layout&>) &&
     Configurable<typename O<T>::Config> &&
     requires(O<T> o, VecRef<T> x, CVecRef<T> g, T s) {
       { O<T>::info() } -> std::convertible_to<OptimizerInfo>;
@@ -109,9 +120,9 @@ template <template <class> class O, class T>
 class Erased final : public Optimizer<T> {
   // clang-format on
  public:
-  Erased(const Params& p, GradientTransform pre, Eigen::Index n)
-      : opt_(read_config<typename O<T>::Config>(p), n), pre_(pre) {
-    if (pre_.active()) buffer_.resize(n);
+  Erased(const Params& p, GradientTransform pre, const Layout& layout)
+      : opt_(build(read_config<typename O<T>::Config>(p), layout)), pre_(pre) {
+    if (pre_.active()) buffer_.resize(layout_dim(layout));
   }
   void step(VecRef<T> x, CVecRef<T> g, T lr_scale) override {
     if (pre_.active()) [[unlikely]]
@@ -121,6 +132,13 @@ class Erased final : public Optimizer<T> {
   void reset() override { opt_.reset(); }
 
  private:
+  static O<T> build(const typename O<T>::Config& c, const Layout& layout) {
+    if constexpr (std::constructible_from<O<T>, const typename O<T>::Config&, const Layout&>)
+      return O<T>(c, layout);
+    else
+      return O<T>(c, layout_dim(layout));
+  }
+
   // Out of line, so that the common path stays a leaf without the stack frame that the copy
   // and its calls need (a 2-D step costs about a hundred instructions in all).
   [[gnu::noinline]] void step_transformed(const VecRef<T>& x, const CVecRef<T>& g, T lr_scale) {

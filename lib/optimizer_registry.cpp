@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "lib/optimizers/adadelta.hpp"
+#include "lib/optimizers/adafactor.hpp"
 #include "lib/optimizers/adagrad.hpp"
 #include "lib/optimizers/adam.hpp"
 #include "lib/optimizers/adamax.hpp"
@@ -12,11 +13,14 @@
 #include "lib/optimizers/cg.hpp"
 #include "lib/optimizers/lbfgs.hpp"
 #include "lib/optimizers/momentum.hpp"
+#include "lib/optimizers/muon.hpp"
 #include "lib/optimizers/nadam.hpp"
 #include "lib/optimizers/nesterov.hpp"
 #include "lib/optimizers/newton.hpp"
 #include "lib/optimizers/rmsprop.hpp"
 #include "lib/optimizers/sgd.hpp"
+#include "lib/optimizers/shampoo.hpp"
+#include "lib/optimizers/soap.hpp"
 
 namespace descent {
 namespace {
@@ -27,11 +31,11 @@ OptimizerEntry entry() {
   const bool own = e.info.own_weight_decay;
   e.keys =
       with_keys({keys_of<typename O<double>::Config>(), keys_of(GradientTransform::fields(own))});
-  e.make_double = [own](const Params& p, Eigen::Index n) -> std::unique_ptr<Optimizer<double>> {
-    return std::make_unique<Erased<O, double>>(p, GradientTransform::read(p, own), n);
+  e.make_double = [own](const Params& p, const Layout& l) -> std::unique_ptr<Optimizer<double>> {
+    return std::make_unique<Erased<O, double>>(p, GradientTransform::read(p, own), l);
   };
-  e.make_float = [own](const Params& p, Eigen::Index n) -> std::unique_ptr<Optimizer<float>> {
-    return std::make_unique<Erased<O, float>>(p, GradientTransform::read(p, own), n);
+  e.make_float = [own](const Params& p, const Layout& l) -> std::unique_ptr<Optimizer<float>> {
+    return std::make_unique<Erased<O, float>>(p, GradientTransform::read(p, own), l);
   };
   return e;
 }
@@ -42,11 +46,11 @@ OptimizerEntry entry() {
 template <class O>
 OptimizerEntry entry_double() {
   OptimizerEntry e{O::info(), keys_of<typename O::Config>(), {}, {}};
-  e.make_double = [](const Params& p, Eigen::Index n) -> std::unique_ptr<Optimizer<double>> {
-    return std::make_unique<O>(read_config<typename O::Config>(p), n);
+  e.make_double = [](const Params& p, const Layout& l) -> std::unique_ptr<Optimizer<double>> {
+    return std::make_unique<O>(read_config<typename O::Config>(p), layout_dim(l));
   };
   e.make_float = [name = e.info.name](const Params&,
-                                      Eigen::Index) -> std::unique_ptr<Optimizer<float>> {
+                                      const Layout&) -> std::unique_ptr<Optimizer<float>> {
     throw UsageError(fmt::format("optimizer '{}' works in double precision only", name));
   };
   return e;
@@ -68,6 +72,10 @@ const std::vector<OptimizerEntry>& optimizer_registry() {
       entry<Adamw>(),
       entry<Adamax>(),
       entry<Nadam>(),
+      entry<Muon>(),
+      entry<Adafactor>(),
+      entry<Shampoo>(),
+      entry<Soap>(),
   };
   // clang-format on
   return all;
@@ -101,14 +109,28 @@ Params parse_optimizer(std::string_view spec) {
   return bind_spec(s, find_optimizer(s.name).keys, "optimizer");
 }
 
+namespace {
+
+const OptimizerEntry& entry_for(const Params& p, const Layout& layout) {
+  const OptimizerEntry& e = find_optimizer(p.name());
+  if (e.info.blocks == BlockUse::matrix && !has_matrix(layout))
+    throw UsageError(fmt::format(
+        "optimizer '{}' preconditions matrices, and the parameters have none ({}); view an "
+        "analytic problem as one with shape=RxC",
+        p.name(), describe(layout)));
+  return e;
+}
+
+}  // namespace
+
 template <>
-std::unique_ptr<Optimizer<double>> make_optimizer<double>(const Params& p, Eigen::Index n) {
-  return find_optimizer(p.name()).make_double(p, n);
+std::unique_ptr<Optimizer<double>> make_optimizer<double>(const Params& p, const Layout& layout) {
+  return entry_for(p, layout).make_double(p, layout);
 }
 
 template <>
-std::unique_ptr<Optimizer<float>> make_optimizer<float>(const Params& p, Eigen::Index n) {
-  return find_optimizer(p.name()).make_float(p, n);
+std::unique_ptr<Optimizer<float>> make_optimizer<float>(const Params& p, const Layout& layout) {
+  return entry_for(p, layout).make_float(p, layout);
 }
 
 }  // namespace descent

@@ -14,8 +14,8 @@ namespace descent {
 struct OptimizerEntry {
   OptimizerInfo info;
   std::vector<Key> keys;  // the optimizer's own keys, then `clip` and `weight_decay`
-  std::function<std::unique_ptr<Optimizer<double>>(const Params&, Eigen::Index)> make_double;
-  std::function<std::unique_ptr<Optimizer<float>>(const Params&, Eigen::Index)> make_float;
+  std::function<std::unique_ptr<Optimizer<double>>(const Params&, const Layout&)> make_double;
+  std::function<std::unique_ptr<Optimizer<float>>(const Params&, const Layout&)> make_float;
 };
 
 // The first-order optimizers: any scalar type, a step from the gradient alone.
@@ -27,7 +27,13 @@ const OptimizerEntry& find_optimizer(std::string_view name);  // throws UsageErr
 // Checks a spec against the optimizer's keys; the result builds any number of runs.
 Params parse_optimizer(std::string_view spec);
 
+// For the problem's blocks; a BlockUse::matrix optimizer needs a matrix among them.
 template <class T>
-std::unique_ptr<Optimizer<T>> make_optimizer(const Params& params, Eigen::Index n);
+std::unique_ptr<Optimizer<T>> make_optimizer(const Params& params, const Layout& layout);
+// For one vector of n parameters.
+template <class T>
+std::unique_ptr<Optimizer<T>> make_optimizer(const Params& params, Eigen::Index n) {
+  return make_optimizer<T>(params, vector_layout(n));
+}
 
 }  // namespace descent

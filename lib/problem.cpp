@@ -28,6 +28,12 @@ bool has_matrix(const Layout& layout) {
   return std::any_of(layout.begin(), layout.end(), [](const Block& b) { return b.matrix; });
 }
 
+Index layout_dim(const Layout& layout) {
+  Index n = 0;
+  for (const Block& b : layout) n += b.size();
+  return n;
+}
+
 void Problem::view_as(Index rows, Index cols) {
   if (rows < 1 || cols < 1 || rows * cols != dim())
     throw UsageError(fmt::format("problem '{}': shape={}x{} does not match its dimension {}",

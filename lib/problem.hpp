@@ -40,6 +40,8 @@ Block vector_block(std::string name, Index offset, Index n, Index stride = 1);
 // "W1 64×64, b1 64, W2 64×10, b2 10": for messages and `descent list problems -v`.
 std::string describe(const Layout& layout);
 bool has_matrix(const Layout& layout);
+// The number of parameters the blocks cover.
+Index layout_dim(const Layout& layout);
 
 // What `descent list problems` shows of a problem, and the keys its spec takes.
 struct ProblemInfo {

@@ -149,6 +149,9 @@ Params bind_spec(const Spec& spec, std::span<const Key> keys, std::string_view w
                               [&](const auto& a) { return a.first == key.name; });
     const bool is_given = given != spec.args.end();
     const std::string value = is_given ? given->second : key.default_value;
+    if (!is_given && key.required)
+      throw UsageError(fmt::format("{} spec '{}': key '{}' is required ({})", what, spec.text,
+                                   key.name, key.help));
     if (!is_given && value.empty()) continue;
     double number = 0;
     const std::string problem = check_value(key, value, number);

@@ -54,6 +54,7 @@ struct Key {
   std::string help;
   Range range = Range::any;
   std::vector<std::string> choices;  // for Kind::choice
+  bool required = false;             // no default: a spec must give it
 };
 
 // Short constructors for key tables.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <sstream>
 
 #include "lib/csv.hpp"
@@ -11,38 +12,48 @@
 
 namespace descent::testing {
 
-std::vector<GoldenCase> golden_cases() {
-  const std::string dir = DESCENT_SOURCE_DIR "/tests/golden/";
+namespace {
+
+// One folder of cases: cases.csv and losses.csv (extra columns, such as eval_loss, are ignored).
+std::vector<GoldenCase> read_set(const std::string& set) {
+  const std::string dir = DESCENT_SOURCE_DIR "/tests/golden/" + set;
   const CsvTable cases = read_csv(dir + "cases.csv");
   const CsvTable losses = read_csv(dir + "losses.csv");
   std::vector<GoldenCase> out;
+  std::map<int, std::size_t> index;  // case id -> position in out
   for (const auto& row : cases.rows) {
-    GoldenCase c{std::stoi(row[cases.column("case")]),
-                 row[cases.column("problem")],
-                 row[cases.column("optimizer")],
-                 row[cases.column("schedule")],
-                 {},
-                 std::stol(row[cases.column("iters")]),
-                 {}};
+    GoldenCase c{std::stoi(row[cases.column("case")]),  set,
+                 row[cases.column("problem")],          row[cases.column("optimizer")],
+                 row[cases.column("schedule")],         {},
+                 std::stol(row[cases.column("iters")]), {}};
     std::vector<double> x0;
     std::stringstream in(row[cases.column("x0")]);
     for (std::string item; std::getline(in, item, ';');) x0.push_back(std::stod(item));
     c.x0 = Eigen::Map<VecX>(x0.data(), Index(x0.size()));
     if (c.schedule.empty()) c.schedule = "constant";
+    index[c.id] = out.size();
     out.push_back(c);
   }
   const auto id = losses.column("case"), iter = losses.column("iter"), loss = losses.column("loss");
   for (const auto& row : losses.rows) {
-    GoldenCase& c = out.at(std::stoul(row[id]));
+    GoldenCase& c = out.at(index.at(std::stoi(row[id])));
     if (std::stol(row[iter]) != long(c.losses.size())) throw std::runtime_error("losses.csv order");
     c.losses.push_back(std::stod(row[loss]));
   }
   return out;
 }
 
+}  // namespace
+
+std::vector<GoldenCase> golden_cases() {
+  std::vector<GoldenCase> all = read_set("");
+  for (GoldenCase& c : read_set("modern/")) all.push_back(std::move(c));
+  return all;
+}
+
 std::vector<double> replay(const GoldenCase& c) {
   const auto problem = make_problem(c.problem, 0);
-  auto optimizer = make_optimizer<double>(parse_optimizer(c.optimizer), problem->dim());
+  auto optimizer = make_optimizer<double>(parse_optimizer(c.optimizer), problem->layout());
   RunSettings settings;
   settings.budget.iters = c.iters;
   settings.x0 = c.x0;

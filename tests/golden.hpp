@@ -11,12 +11,14 @@ namespace descent::testing {
 
 struct GoldenCase {
   int id;
+  std::string set;  // "" (torch.optim) or "modern/" (the authors' code)
   std::string problem, optimizer, schedule;
   VecX x0;
   long iters;
   std::vector<double> losses;  // losses[k]: after k steps
 };
 
+// Both sets: tests/golden/ and tests/golden/modern/.
 std::vector<GoldenCase> golden_cases();
 // The losses our implementation produces for the case, iter 0..iters.
 std::vector<double> replay(const GoldenCase& c);

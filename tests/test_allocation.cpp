@@ -50,11 +50,15 @@ template <class T>
 void check_steps(const descent::OptimizerEntry& e, const std::string& spec) {
   using V = descent::Vec<T>;
   const auto params = descent::parse_optimizer(spec);
+  // The block optimizers see the 1000 parameters as a 25 × 40 matrix.
+  const descent::Layout layout = e.info.blocks == descent::BlockUse::none
+                                     ? descent::vector_layout(1000)
+                                     : descent::Layout{descent::matrix_block("X", 0, 25, 40, 40)};
   auto opt = [&] {
     if constexpr (std::is_same_v<T, double>)
-      return e.make_double(params, 1000);
+      return e.make_double(params, layout);
     else
-      return e.make_float(params, 1000);
+      return e.make_float(params, layout);
   }();
   V x = V::LinSpaced(1000, -1, 1), g = V::LinSpaced(1000, 2, -2);
   INFO(spec << (std::is_same_v<T, double> ? " (double)" : " (float)"));
@@ -70,12 +74,19 @@ TEST_CASE("the allocation counter sees allocations", "[optimizers]") {
   CHECK(allocations_in([] { descent::parse_optimizer("adam:lr=0.1"); }) > 0);
 }
 
+// shampoo and soap are left out: their eigendecompositions and QR allocate (Eigen's solvers),
+// on the steps that refresh their preconditioners.
 TEST_CASE("no first-order step allocates, with clipping and decay or without", "[optimizers]") {
   for (const auto& e : descent::optimizer_registry()) {
     const std::string name = e.info.name;
+    if (name == "shampoo" || name == "soap") continue;
+    std::string base = name;
+    for (const auto& k : e.keys)
+      if (k.required) base += (base == name ? ":" : ",") + k.name + "=0.01";
+    const std::string sep = base == name ? ":" : ",";
     for (const std::string& spec :
-         {name, name + ":clip=1",
-          name + ":" +
+         {base, base + sep + "clip=1",
+          base + sep +
               (e.info.own_weight_decay ? "weight_decay=0.1" : "weight_decay=0.1,clip=0.5")}) {
       check_steps<double>(e, spec);
       check_steps<float>(e, spec);

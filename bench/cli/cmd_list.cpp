@@ -43,7 +43,9 @@ CLI::App* add(CLI::App& app, ListArgs& a) {
 std::string keys_text(const std::vector<Key>& keys) {
   std::vector<std::string> parts;
   for (const Key& k : keys) {
-    std::string value = k.default_value.empty() ? "(unset)" : k.default_value;
+    std::string value = !k.default_value.empty() ? k.default_value
+                        : k.required             ? "(required)"
+                                                 : "(unset)";
     if (k.kind == Kind::choice) value += " [" + fmt::format("{}", fmt::join(k.choices, "|")) + "]";
     parts.push_back(k.name + "=" + value);
   }
@@ -117,8 +119,9 @@ std::string code(const std::string& s) { return "`" + s + "`"; }
 std::string keys_cell(const std::vector<Key>& keys) {
   std::vector<std::string> parts;
   for (const Key& k : keys) {
-    std::string part = k.default_value.empty() ? code(k.name + "=…") + " (optional)"
-                                               : code(k.name + "=" + k.default_value);
+    std::string part = !k.default_value.empty() ? code(k.name + "=" + k.default_value)
+                       : k.required             ? code(k.name) + " (required)"
+                                                : code(k.name + "=…") + " (optional)";
     if (k.kind == Kind::choice) {
       std::vector<std::string> others;
       for (const std::string& c : k.choices)

@@ -31,6 +31,7 @@ class SpecRun {
 
  private:
   SpecRun(const std::string& optimizer, const std::string& schedule);
+  std::unique_ptr<Optimizer<double>> make_for(const Problem& problem) const;
   Params params_;
   Schedule schedule_;
   std::unique_ptr<Problem> owned_;

@@ -1,0 +1,46 @@
+// What the matrix-aware optimizers share: views of a parameter block inside the flat vector
+// (lib/problem.hpp Block: row-major rows with a row stride), contiguous working matrices, and
+// torch's lerp, whose rounding the reference implementations have.
+#pragma once
+
+#include <Eigen/Core>
+
+#include "lib/optimizer.hpp"
+
+namespace descent {
+
+template <class T>
+using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+template <class T>
+using RowMatrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// A matrix block of x (or g) as an Eigen expression; reads and writes go to the flat vector.
+template <class T>
+auto matrix_view(T* base, const Block& b) {
+  return Eigen::Map<RowMatrix<T>, 0, Eigen::OuterStride<>>(base + b.offset, b.rows, b.cols,
+                                                           Eigen::OuterStride<>(b.stride));
+}
+template <class T>
+auto matrix_view(const T* base, const Block& b) {
+  return Eigen::Map<const RowMatrix<T>, 0, Eigen::OuterStride<>>(base + b.offset, b.rows, b.cols,
+                                                                 Eigen::OuterStride<>(b.stride));
+}
+// A vector block (and a matrix block's entries, for elementwise parts) as a strided vector.
+template <class T>
+auto vector_view(T* base, const Block& b) {
+  return Eigen::Map<Vec<T>, 0, Eigen::InnerStride<>>(base + b.offset, b.rows,
+                                                     Eigen::InnerStride<>(b.stride));
+}
+template <class T>
+auto vector_view(const T* base, const Block& b) {
+  return Eigen::Map<const Vec<T>, 0, Eigen::InnerStride<>>(base + b.offset, b.rows,
+                                                           Eigen::InnerStride<>(b.stride));
+}
+
+// torch.lerp(a, b, w) = a + w (b − a), computed as torch does: from the nearer end.
+template <class T>
+T lerp(T a, T b, T w) {
+  return w < T(0.5) ? a + w * (b - a) : b - (b - a) * (T(1) - w);
+}
+
+}  // namespace descent
