@@ -111,6 +111,10 @@ TEST_CASE("bad input is one error line and exit status 2", "[cli]") {
   check_usage_error("run --problem rosenbrock --optimizer sgd --batch 4", "no data samples");
   check_usage_error("run --optimizer sgd", "--problem");
   check_usage_error("list widgets", "widgets");
+  check_usage_error("run --problem rosenbrock --optimizer muon",
+                    "problem 'rosenbrock:dim=2': optimizer 'muon' preconditions matrices");
+  check_usage_error("run --problem rosenbrock:dim=12,shape=5x2 --optimizer muon",
+                    "shape=5x2 does not match its dimension 12");
   check_usage_error("frobnicate", "frobnicate");
 }
 
