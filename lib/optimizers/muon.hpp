@@ -17,10 +17,9 @@
 // with η'_t = aux_lr times the schedule's factor. The reference requires an lr for its auxiliary
 // groups (its example uses 0.04 for scalars); the default here is 1e-3.
 //
-// Differences from other implementations: the reference runs Newton–Schulz in bfloat16 (this
-// is float64, as the golden trajectories); optax's `muon` scales by √max(1, R/C) as well but
-// applies Nesterov as optax.sgd does; the quintic's coefficients do not converge to the exact
-// orthogonal factor (singular values end near [0.7, 1.2]), by design.
+// Differences from the reference: it runs Newton–Schulz in bfloat16 (this is float64, as the
+// golden trajectories). By design the quintic does not converge to the exact orthogonal factor:
+// the reference's docstring puts the resulting singular values at about Uniform(0.5, 1.5).
 #pragma once
 
 #include <algorithm>
