@@ -168,9 +168,14 @@ OptimizerPlan parse_optimizer_plan(const Context& c, const std::string& label, c
       c.fail(full, node, fmt::format("optimizer '{}' has no key '{}'", plan.optimizer, key));
     } else {
       plan.axes.push_back(parse_axis(c, key, *node));
-      for (const std::string& v : plan.axes.back().values) {  // each value, with its own line
+      // Each value against its key alone, with its own line (keys the optimizer requires are
+      // checked when the runs are expanded, once every axis is known).
+      const Key& declared = *std::find_if(entry->keys.begin(), entry->keys.end(),
+                                          [&](const Key& k) { return k.name == key; });
+      for (const std::string& v : plan.axes.back().values) {
         try {
-          parse_optimizer(fmt::format("{}:{}={}", plan.optimizer, key, v));
+          bind_spec(parse_spec(fmt::format("{}:{}={}", plan.optimizer, key, v)),
+                    std::span(&declared, 1), "optimizer");
         } catch (const UsageError& e) {
           c.fail(full, node, e.what());
         }
