@@ -66,6 +66,10 @@ TEST_CASE("experiment file errors name the file, the key and the line", "[experi
   auto bad = [&](const std::string& tail) { return parse_experiment(head + tail, "x.toml"); };
   CHECK_THROWS_WITH(bad("[optimizers.adam]\nlr = -1\n"),
                     Contains("x.toml:5") && Contains("'lr' must be > 0"));
+  // A key the optimizer requires may come from another line of its table; missing, it is named.
+  CHECK(expand(bad("[optimizers.shampoo]\nlr = [0.1, 1]\neps = 1e-4\n")).size() == 2);
+  CHECK_THROWS_WITH(expand(bad("[optimizers.shampoo]\nlr = [0.1, 1]\n")),
+                    Contains("key 'eps' is required"));
   CHECK_THROWS_WITH(
       bad("[optimizers.adam]\nbeta3 = 0.9\n"),
       Contains("x.toml:5") && Contains("optimizers.adam.beta3") && Contains("no key 'beta3'"));
