@@ -18,6 +18,17 @@ MatX random_orthogonal(Index d, Rng& rng) {
   return q;
 }
 
+MatX random_orthonormal(Index rows, Index cols, Rng& rng) {
+  MatX a(rows, cols);
+  for (Index j = 0; j < cols; ++j)
+    for (Index i = 0; i < rows; ++i) a(i, j) = rng.normal();
+  Eigen::HouseholderQR<MatX> qr(a);
+  MatX q = qr.householderQ() * MatX::Identity(rows, cols);
+  for (Index j = 0; j < cols; ++j)
+    if (qr.matrixQR()(j, j) < 0) q.col(j) = -q.col(j);
+  return q;
+}
+
 std::optional<VecX> newton_minimize(const Problem& p, VecX x, const MatX& flat, double tol) {
   const Index d = p.dim();
   VecX g(d), step(d), trial(d);

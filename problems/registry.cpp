@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "problems/beale.hpp"
+#include "problems/factorization.hpp"
 #include "problems/logreg.hpp"
 #include "problems/mlp.hpp"
 #include "problems/noisy_quadratic.hpp"
@@ -82,6 +83,7 @@ const std::vector<ProblemEntry>& problem_registry() {
       analytic<Beale>(),
       analytic<Saddle>(),
       analytic<Rastrigin>(),
+      entry<Factorization>(),
       entry<LogReg>(),
       entry<Softmax>(),
       entry<Mlp>(),
