@@ -123,6 +123,7 @@ const bool registered = [] {
   for (const Case& c : cases) {
     for (const Index n : {Index(256), Index(1024)}) {
       auto* b = benchmark::RegisterBenchmark(("BM_MatrixStep/" + c.name).c_str(), BM_MatrixStep, c)
+                    ->ArgName("n")
                     ->Arg(n)
                     ->Unit(benchmark::kMillisecond);
       if (const int k = n == 256 ? c.iterations_256 : c.iterations_1024) b->Iterations(k);

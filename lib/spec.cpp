@@ -14,6 +14,9 @@ int guarded_main(int (*main)(int, char**), int argc, char** argv) {
   } catch (const UsageError& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return 2;
+  } catch (const NumericalError& e) {
+    fmt::print(stderr, "error: run failed: {}\n", e.what());
+    return 1;
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: internal: {}\n", e.what());
     return 1;

@@ -23,8 +23,15 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Runs a program's main: a UsageError becomes one "error: <what>" line and exit status 2, any
-// other exception an "error: internal: <what>" line and exit status 1.
+// A run that cannot go on for numerical reasons (an eigendecomposition that fails, a
+// non-finite root): the run ends; a sweep records it as `error` with this message and goes on.
+struct NumericalError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Runs a program's main: a UsageError becomes one "error: <what>" line and exit status 2, a
+// NumericalError "error: run failed: <what>" and exit status 1, any other exception an
+// "error: internal: <what>" line and exit status 1.
 int guarded_main(int (*main)(int, char**), int argc, char** argv);
 
 struct Spec {

@@ -24,7 +24,8 @@ if [[ $mode == --check ]]; then
 else
   $py scripts/provenance.py record --exe build/descent --out build/.facts.json
 fi
-experiments=(default conditioning valleys saddles batch-size mlp-moons mlp-digits schedules lbfgs-minibatch)
+experiments=(default conditioning valleys saddles batch-size mlp-moons mlp-digits schedules lbfgs-minibatch
+  mlp-matrix)
 
 # The quick runs keep only their tables (results/quick/tables/); their CSV goes to scratch.
 out=results tables=results/tables
@@ -63,17 +64,24 @@ if [[ $mode != full ]]; then
   exit $status
 fi
 
+# The matrix optimizers against the clock as well (seconds: this machine's, see the README).
+$py scripts/tables.py "$out/mlp-matrix" --metric time_to_target_s --out "$tables/mlp-matrix-time.md" \
+  --readme README.md --marker mlp-matrix-time >/dev/null
+
 figures=results/figures
 mkdir -p "$figures"
 for e in "${experiments[@]}"; do
   case "$e" in
+    mlp-matrix) x=iter ;;
     batch-size | mlp-* | schedules | lbfgs-minibatch) x=epoch ;;
     *) x=iter ;;
   esac
   y=gap
   [[ $e == mlp-* ]] && y=test_acc
+  [[ $e == mlp-matrix ]] && y=loss
   $py scripts/plot_convergence.py "$out/$e" --x "$x" --y "$y" --out "$figures" >/dev/null
   [[ $e == batch-size ]] && $py scripts/plot_convergence.py "$out/$e" --x time_s --out "$figures" >/dev/null
+  [[ $e == mlp-matrix ]] && $py scripts/plot_convergence.py "$out/$e" --x time_s --y loss --out "$figures" >/dev/null
   case "$e" in
     mlp-moons) ;;  # one fixed rate: no sensitivity to show
     *) $py scripts/plot_sensitivity.py "$out/$e" --out "$figures" >/dev/null ;;

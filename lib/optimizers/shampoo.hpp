@@ -112,12 +112,12 @@ class Shampoo {
                            Mat<T>& out, const Block& b) {
     eig.compute(a);
     if (eig.info() != Eigen::Success)
-      throw std::runtime_error(fmt::format(
+      throw NumericalError(fmt::format(
           "shampoo: the eigendecomposition of block {}'s preconditioner failed", b.name));
     const auto& q = eig.eigenvectors();
     const Vec<T> scale = eig.eigenvalues().array().pow(power).matrix();
     if (!scale.allFinite())
-      throw std::runtime_error(
+      throw NumericalError(
           fmt::format("shampoo: block {}'s preconditioner has a non-finite inverse root", b.name));
     out.noalias() = (q * scale.asDiagonal()) * q.transpose();
   }

@@ -130,7 +130,7 @@ class Soap {
     const Mat<T> shifted = a + T(1e-30) * Mat<T>::Identity(a.rows(), a.cols());
     Eigen::SelfAdjointEigenSolver<Mat<T>> eig(shifted);
     if (eig.info() != Eigen::Success || !eig.eigenvectors().allFinite())
-      throw std::runtime_error(
+      throw NumericalError(
           fmt::format("soap: the eigendecomposition of block {}'s preconditioner failed", b.name));
     return eig.eigenvectors().rowwise().reverse();
   }
