@@ -105,21 +105,22 @@ class Adafactor {
         : block(b),
           row(Vec<T>::Zero(b.rows)),
           col(Vec<T>::Zero(b.matrix ? b.cols : 0)),
-          m(Mat<T>::Zero(first_moment ? b.rows : 0, first_moment ? b.cols : 0)),
+          colsum(col.size()),
+          m(RowMatrix<T>::Zero(first_moment ? b.rows : 0, first_moment ? b.cols : 0)),
           u(b.rows, b.cols),
           p(b.rows, b.cols) {}
     Block block;
-    Vec<T> row, col;
-    Mat<T> m, u, p;
+    Vec<T> row, col, colsum;
+    RowMatrix<T> m, u, p;  // row-major, as the block
   };
 
-  static T rms(const Mat<T>& a) { return a.norm() / std::sqrt(T(a.size())); }
+  static T rms(const RowMatrix<T>& a) { return a.norm() / std::sqrt(T(a.size())); }
 
   void block_step(BlockState& s, T* x, const T* g, T lr, T beta2t) const {
     const Block& b = s.block;
     const auto G = matrix_view(g, b.matrix ? b : as_column(b));
     auto P = matrix_view(x, b.matrix ? b : as_column(b));
-    Mat<T>& p = s.p;  // the parameters before the step, for RMS(x)
+    RowMatrix<T>& p = s.p;  // the parameters before the step, for RMS(x)
     p = P;
     const T rho = c_.scale_parameter ? lr * std::max(T(c_.eps2), rms(p)) : lr;
     const T eps1 = T(c_.eps1);
@@ -129,16 +130,19 @@ class Adafactor {
         for (Index j = 0; j < G.cols(); ++j) mean += G(i, j) * G(i, j) + eps1;
         s.row[i] = beta2t * s.row[i] + (T(1) - beta2t) * (mean / T(G.cols()));
       }
+      // Column sums row by row (the block is row-major): each column still sums i = 0, 1, ...
+      s.colsum.setZero();
+      for (Index i = 0; i < G.rows(); ++i)
+        for (Index j = 0; j < G.cols(); ++j) s.colsum[j] += G(i, j) * G(i, j) + eps1;
       for (Index j = 0; j < G.cols(); ++j) {
-        T mean = 0;
-        for (Index i = 0; i < G.rows(); ++i) mean += G(i, j) * G(i, j) + eps1;
-        s.col[j] = beta2t * s.col[j] + (T(1) - beta2t) * (mean / T(G.rows()));
+        s.col[j] = beta2t * s.col[j] + (T(1) - beta2t) * (s.colsum[j] / T(G.rows()));
+        s.colsum[j] = T(1) / std::sqrt(s.col[j]);  // reused: the column factor
       }
       const T row_mean = s.row.mean();
       for (Index i = 0; i < G.rows(); ++i) {
         const T r = T(1) / std::sqrt(s.row[i] / row_mean);
         for (Index j = 0; j < G.cols(); ++j)
-          s.u(i, j) = (r * (T(1) / std::sqrt(s.col[j]))) * G(i, j);
+          s.u(i, j) = (r * s.colsum[j]) * G(i, j);
       }
     } else {
       for (Index i = 0; i < G.rows(); ++i) {
