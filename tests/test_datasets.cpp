@@ -15,39 +15,12 @@
 #include "problems/datasets.hpp"
 #include "problems/registry.hpp"
 #include "problems/softmax.hpp"
+#include "tests/problem_helpers.hpp"
 
 using namespace descent;
+using namespace descent::testing;
 
-namespace {
-
-// A file in a per-process temp folder (ctest runs test cases in parallel processes).
-std::filesystem::path temp_file(const std::string& name, const std::string& content) {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("descent_datasets_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const auto path = dir / name;
-  std::ofstream(path) << content;
-  return path;
-}
-
-template <class F>
-std::string usage_error(F&& f) {
-  try {
-    f();
-  } catch (const UsageError& e) {
-    return e.what();
-  }
-  return "(no UsageError)";
-}
-
-template <class P>
-const P& as(const std::unique_ptr<Problem>& p) {
-  const auto* q = dynamic_cast<const P*>(p.get());
-  REQUIRE(q != nullptr);
-  return *q;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("CSV data: label last, distinct labels sorted to 0..K−1", "[data]") {
   const auto path = temp_file("small.csv", "a,b,label\n1,2,dog\n3,4.5,cat\n-1,0,dog\n7,8,bird\n");

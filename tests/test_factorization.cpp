@@ -10,9 +10,11 @@
 
 #include "problems/factorization.hpp"
 #include "problems/registry.hpp"
+#include "tests/problem_helpers.hpp"
 #include "tests/run_spec.hpp"
 
 using namespace descent;
+using namespace descent::testing;
 using Catch::Matchers::Contains;
 
 namespace {
@@ -37,27 +39,6 @@ VecX pack(const Problem& p, const MatX& u, const MatX& v) {
     for (Index a = 0; a < v.cols(); ++a) at(x, layout[1], j, a) = v(j, a);
   REQUIRE(x.allFinite());
   return x;
-}
-
-double loss(const Problem& p, const VecX& x) {
-  VecX g(p.dim());
-  return p.loss_grad(x, g);
-}
-
-VecX gradient(const Problem& p, const VecX& x) {
-  VecX g(p.dim());
-  p.loss_grad(x, g);
-  return g;
-}
-
-// The UsageError message of building `spec`.
-std::string usage_error(const std::string& spec) {
-  try {
-    make_problem(spec, 0);
-  } catch (const UsageError& e) {
-    return e.what();
-  }
-  return "(no UsageError)";
 }
 
 }  // namespace
@@ -94,7 +75,7 @@ TEST_CASE("factorization: M has the requested rank, condition number and scale",
         CHECK(sigma[i] * sigma[i] == Approx(sigma[i - 1] * sigma[i + 1]).epsilon(1e-12));
     }
     // f(0) = ½ ‖M‖_F² / (m n) = ½.
-    CHECK(loss(*p, VecX::Zero(p->dim())) == Approx(0.5).epsilon(1e-12));
+    CHECK(value(*p, VecX::Zero(p->dim())) == Approx(0.5).epsilon(1e-12));
   }
   // The instance is a function of the seed.
   const auto a = make_problem("factorization:m=8,n=6,rank=3", 1);
@@ -137,17 +118,17 @@ TEST_CASE("factorization: the best rank-k factors reach the Eckart–Young value
     CHECK(*fstar == Approx(0.5 * tail / double(m * n)).epsilon(1e-14));
     if (k >= r) {
       CHECK(*fstar == 0);
-      CHECK(loss(*p, x) < 1e-25);
+      CHECK(value(*p, x) < 1e-25);
     } else {
       CHECK(*fstar > 1e-3);
-      CHECK(loss(*p, x) == Approx(*fstar).epsilon(1e-12));
+      CHECK(value(*p, x) == Approx(*fstar).epsilon(1e-12));
     }
     // A stationary point, and by Eckart–Young no rank-k point does better: random ones do worse.
     CHECK(gradient(*p, x).norm() < 1e-12);
     Rng rng(3);
     VecX y = x;
     for (Index i = 0; i < y.size(); ++i) y[i] += 1e-2 * rng.normal();
-    CHECK(loss(*p, y) > *fstar + 1e-8);
+    CHECK(value(*p, y) > *fstar + 1e-8);
   }
 }
 
@@ -168,12 +149,12 @@ TEST_CASE("factorization: x is U then V, row-major, as two matrix blocks", "[fac
   for (Index i = 0; i < v.size(); ++i) v.data()[i] = rng.normal();
   const VecX x = pack(*p, u, v);
   const MatX r = u * v.transpose() - as_factorization(p).target();
-  CHECK(loss(*p, x) == Approx(0.5 * r.squaredNorm() / 35).epsilon(1e-13));
+  CHECK(value(*p, x) == Approx(0.5 * r.squaredNorm() / 35).epsilon(1e-13));
   VecX g(p->dim());
   p->loss_grad(x, g);
   VecX want = pack(*p, r * v / 35, r.transpose() * u / 35);
   CHECK((g - want).norm() < 1e-13 * want.norm());
-  CHECK(p->loss(x) == loss(*p, x));
+  CHECK(p->loss(x) == value(*p, x));
 }
 
 TEST_CASE("factorization: U = V = 0 is a strict saddle", "[factorization]") {
@@ -203,7 +184,7 @@ TEST_CASE("factorization: U = V = 0 is a strict saddle", "[factorization]") {
     MatX u = MatX::Zero(f.target().rows(), k), v = MatX::Zero(f.target().cols(), k);
     u.col(0) = 1e-3 * svd.matrixU().col(0);
     v.col(0) = 1e-3 * svd.matrixV().col(0);
-    const double drop = loss(*p, zero) - loss(*p, pack(*p, u, v));
+    const double drop = value(*p, zero) - value(*p, pack(*p, u, v));
     CHECK(drop == Approx(1e-6 * sigma1 / mn).epsilon(1e-5));  // −½ · 2 · (−σ_1/(mn)) · 1e-6
   }
 }
@@ -221,7 +202,7 @@ TEST_CASE("factorization: the start is small, random by seed and next to the sad
   CHECK(rms > 0.008);
   CHECK(rms < 0.012);
   CHECK(x1.lpNorm<Eigen::Infinity>() < 0.06);
-  CHECK(loss(*p, x1) == Approx(0.5).margin(1e-3));
+  CHECK(value(*p, x1) == Approx(0.5).margin(1e-3));
   CHECK(gradient(*p, x1).norm() < 5e-3);
   // `init` scales the same draw; init=0 starts on the saddle.
   const VecX big =
@@ -248,7 +229,7 @@ TEST_CASE("factorization: bad keys are usage errors naming the key", "[factoriza
   };
   for (const auto& [spec, message] : cases) {
     INFO(spec);
-    CHECK_THAT(usage_error(spec), Contains(message));
+    CHECK_THAT(usage_error([&] { make_problem(spec, 0); }), Contains(message));
   }
   CHECK_NOTHROW(make_problem("factorization:m=3,n=8,rank=3,k=9", 0));
 }

@@ -4,8 +4,10 @@
 #include <cmath>
 
 #include "problems/registry.hpp"
+#include "tests/problem_helpers.hpp"
 
 using namespace descent;
+using namespace descent::testing;
 using Catch::Matchers::Contains;
 
 namespace {
@@ -19,11 +21,6 @@ const Block& block(const Layout& layout, const std::string& name) {
 
 // Entry (i, j) of a block inside the flat vector.
 double& at(VecX& x, const Block& b, Index i, Index j = 0) { return x[b.offset + i * b.stride + j]; }
-
-double loss(const Problem& p, const VecX& x) {
-  VecX g(p.dim());
-  return p.loss_grad(x, g);
-}
 
 }  // namespace
 
@@ -67,19 +64,19 @@ TEST_CASE("the MLP's blocks are its layers' weight matrices and biases", "[layou
   const Block &w1 = block(layout, "W1"), &b1 = block(layout, "b1"), &w2 = block(layout, "W2");
   VecX x = x0;
   x += VecX::Constant(x.size(), 0.05);  // nonzero biases too
-  const double before = loss(*p, x);
+  const double before = value(*p, x);
   const Index unit = 5;
   const double c = 2.5;
   VecX scaled = x;
   for (Index j = 0; j < w1.cols; ++j) at(scaled, w1, unit, j) *= c;
   at(scaled, b1, unit) *= c;
   for (Index r = 0; r < w2.rows; ++r) at(scaled, w2, r, unit) /= c;
-  CHECK(loss(*p, scaled) == Approx(before).epsilon(1e-13));
+  CHECK(value(*p, scaled) == Approx(before).epsilon(1e-13));
   // Scaling the unit's incoming side alone changes the loss.
   VecX half = x;
   for (Index j = 0; j < w1.cols; ++j) at(half, w1, unit, j) *= c;
   at(half, b1, unit) *= c;
-  CHECK(std::abs(loss(*p, half) - before) > 1e-6);
+  CHECK(std::abs(value(*p, half) - before) > 1e-6);
 }
 
 TEST_CASE("softmax's blocks are its class weights and biases", "[layout]") {

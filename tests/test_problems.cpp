@@ -19,54 +19,18 @@
 #include "problems/mlp.hpp"
 #include "problems/registry.hpp"
 #include "problems/softmax.hpp"
+#include "tests/problem_helpers.hpp"
 
 using namespace descent;
+using namespace descent::testing;
 
 namespace {
-
-// A file in a per-process temp folder (ctest runs test cases in parallel processes).
-std::filesystem::path temp_file(const std::string& name, const std::string& content) {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("descent_problems_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const auto path = dir / name;
-  std::ofstream(path) << content;
-  return path;
-}
-
-template <class F>
-std::string usage_error(F&& f) {
-  try {
-    f();
-  } catch (const UsageError& e) {
-    return e.what();
-  }
-  return "(no UsageError)";
-}
 
 VecX vec(std::initializer_list<double> v) {
   VecX x(Index(v.size()));
   Index i = 0;
   for (double e : v) x[i++] = e;
   return x;
-}
-
-double value(const Problem& p, const VecX& x) {
-  VecX g(p.dim());
-  return p.loss_grad(x, g);
-}
-
-VecX gradient(const Problem& p, const VecX& x) {
-  VecX g(p.dim());
-  p.loss_grad(x, g);
-  return g;
-}
-
-template <class P>
-const P& as(const std::unique_ptr<Problem>& p) {
-  const auto* q = dynamic_cast<const P*>(p.get());
-  REQUIRE(q != nullptr);
-  return *q;
 }
 
 std::vector<Index> all_rows(Index n) {
