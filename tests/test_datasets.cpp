@@ -20,8 +20,6 @@
 using namespace descent;
 using namespace descent::testing;
 
-namespace {}  // namespace
-
 TEST_CASE("CSV data: label last, distinct labels sorted to 0..K−1", "[data]") {
   const auto path = temp_file("small.csv", "a,b,label\n1,2,dog\n3,4.5,cat\n-1,0,dog\n7,8,bird\n");
   const Dataset d = read_data_file(path);
