@@ -4,19 +4,24 @@
 
 #include <algorithm>
 
+#include "lib/optimizers/adabelief.hpp"
 #include "lib/optimizers/adadelta.hpp"
 #include "lib/optimizers/adafactor.hpp"
 #include "lib/optimizers/adagrad.hpp"
 #include "lib/optimizers/adam.hpp"
 #include "lib/optimizers/adamax.hpp"
 #include "lib/optimizers/adamw.hpp"
+#include "lib/optimizers/adopt.hpp"
 #include "lib/optimizers/cg.hpp"
 #include "lib/optimizers/lbfgs.hpp"
+#include "lib/optimizers/lion.hpp"
 #include "lib/optimizers/momentum.hpp"
 #include "lib/optimizers/muon.hpp"
 #include "lib/optimizers/nadam.hpp"
+#include "lib/optimizers/nadamw.hpp"
 #include "lib/optimizers/nesterov.hpp"
 #include "lib/optimizers/newton.hpp"
+#include "lib/optimizers/radam.hpp"
 #include "lib/optimizers/rmsprop.hpp"
 #include "lib/optimizers/sgd.hpp"
 #include "lib/optimizers/shampoo.hpp"
@@ -72,6 +77,11 @@ const std::vector<OptimizerEntry>& optimizer_registry() {
       entry<Adamw>(),
       entry<Adamax>(),
       entry<Nadam>(),
+      entry<Nadamw>(),
+      entry<Lion>(),
+      entry<Radam>(),
+      entry<Adabelief>(),
+      entry<Adopt>(),
       entry<Muon>(),
       entry<Adafactor>(),
       entry<Shampoo>(),

@@ -11,13 +11,13 @@ using namespace descent::testing;
 
 TEST_CASE("the golden set loads completely", "[golden]") {
   const auto cases = golden_cases();
-  REQUIRE(cases.size() == 16 + 8);
+  REQUIRE(cases.size() == 16 + 18);
   for (const auto& c : cases) CHECK(c.losses.size() == std::size_t(c.iters + 1));
 }
 
 TEST_CASE("golden trajectories of torch.optim are reproduced", "[golden]") {
   const auto cases = golden_cases();
-  REQUIRE(cases.size() == 16 + 8);
+  REQUIRE(cases.size() == 16 + 18);
   for (const auto& c : cases) {
     DYNAMIC_SECTION("case " << c.set << c.id << ": " << c.optimizer << " on " << c.problem) {
       const auto ours = replay(c);  // throws (and fails) for an optimizer that does not exist
