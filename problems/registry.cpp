@@ -36,9 +36,10 @@ std::pair<Index, Index> parse_shape(const Params& p) {
   if (x == std::string::npos || !parse_double(text.substr(0, x), r) ||
       !parse_double(text.substr(x + 1), c) || r < 1 || c < 1 || r != std::floor(r) ||
       c != std::floor(c))
-    throw UsageError(fmt::format("problem spec '{}': key 'shape' must be RxC with whole R, C >= 1 "
-                                 "(got '{}')",
-                                 p.canonical(), text));
+    throw UsageError(
+        fmt::format("problem spec '{}': key 'shape' must be RxC with whole R, C >= 1 "
+                    "(got '{}')",
+                    p.canonical(), text));
   return {Index(r), Index(c)};
 }
 

@@ -141,8 +141,7 @@ class Adafactor {
       const T row_mean = s.row.mean();
       for (Index i = 0; i < G.rows(); ++i) {
         const T r = T(1) / std::sqrt(s.row[i] / row_mean);
-        for (Index j = 0; j < G.cols(); ++j)
-          s.u(i, j) = (r * s.colsum[j]) * G(i, j);
+        for (Index j = 0; j < G.cols(); ++j) s.u(i, j) = (r * s.colsum[j]) * G(i, j);
       }
     } else {
       for (Index i = 0; i < G.rows(); ++i) {
