@@ -118,8 +118,8 @@ class Adafactor {
 
   void block_step(BlockState& s, T* x, const T* g, T lr, T beta2t) const {
     const Block& b = s.block;
-    const auto G = matrix_view(g, b.matrix ? b : as_column(b));
-    auto P = matrix_view(x, b.matrix ? b : as_column(b));
+    const auto G = matrix_view(g, as_matrix(b));
+    auto P = matrix_view(x, as_matrix(b));
     RowMatrix<T>& p = s.p;  // the parameters before the step, for RMS(x)
     p = P;
     const T rho = c_.scale_parameter ? lr * std::max(T(c_.eps2), rms(p)) : lr;
@@ -159,9 +159,6 @@ class Adafactor {
     if (c_.weight_decay != 0) P += p * (-T(c_.weight_decay) * rho);
     P -= s.u;
   }
-
-  // A vector block as a one-column matrix (its stride becomes the row stride).
-  static Block as_column(const Block& b) { return {b.name, b.offset, b.rows, 1, b.stride, false}; }
 
   Config c_;
   std::vector<BlockState> blocks_;

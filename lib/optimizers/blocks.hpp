@@ -37,6 +37,12 @@ auto vector_view(const T* base, const Block& b) {
                                                            Eigen::InnerStride<>(b.stride));
 }
 
+// A block as a matrix: a vector block as one column (its stride becomes the row stride), for
+// code that treats both alike.
+inline Block as_matrix(const Block& b) {
+  return b.matrix ? b : Block{b.name, b.offset, b.rows, 1, b.stride, false};
+}
+
 // torch.lerp(a, b, w) = a + w (b − a), computed as torch does: from the nearer end.
 template <class T>
 T lerp(T a, T b, T w) {

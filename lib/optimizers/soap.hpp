@@ -163,7 +163,7 @@ class Soap {
 
   void block_step(BlockState& s, T* x, const T* g, T lr) const {
     const Block& b = s.block;
-    const Block view = b.matrix ? b : Block{b.name, b.offset, b.rows, 1, b.stride, false};
+    const Block view = as_matrix(b);
     s.g = matrix_view(g, view);
     const T sb = shampoo_beta();
     if (!s.started) {  // the first call builds the bases and takes no step
