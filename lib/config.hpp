@@ -114,11 +114,17 @@ concept Configurable = std::default_initializable<C> && requires {
   { C::fields() } -> std::convertible_to<Fields<C>>;
 };
 
+// Each field's value from checked Params into c.
+template <class C>
+void read_fields(const Fields<C>& fields, const Params& p, C& c) {
+  for (const Field<C>& f : fields) f.read(c, p);
+}
+
 template <Configurable C>
 C read_config(const Params& p) {
   static const Fields<C> fields = C::fields();  // built once: a sweep reads a Config per run
   C c{};
-  for (const Field<C>& f : fields) f.read(c, p);
+  read_fields(fields, p, c);
   if constexpr (requires { c.check(); }) c.check();
   return c;
 }

@@ -97,7 +97,7 @@ struct GradientTransform {
   static GradientTransform read(const Params& p, bool own_weight_decay) {
     static const Fields<GradientTransform> with = fields(false), without = fields(true);
     GradientTransform t;
-    for (const auto& f : own_weight_decay ? without : with) f.read(t, p);
+    read_fields(own_weight_decay ? without : with, p, t);
     return t;
   }
   bool active() const { return clip > 0 || weight_decay > 0; }

@@ -183,8 +183,7 @@ void print_markdown(const std::string& what) {
     for (const RunColumn& c : run_columns()) {
       std::vector<std::string> facts;
       if (c.better != Better::none)
-        facts.push_back(
-            fmt::format("tunable, {} is better", c.better == Better::lower ? "lower" : "higher"));
+        facts.push_back(fmt::format("tunable, {} is better", to_string(c.better)));
       if (c.summarized) facts.push_back("in best.csv");
       if (c.timing) facts.push_back("timing");
       rows.push_back({code(c.name), c.help, fmt::format("{}", fmt::join(facts, "; "))});

@@ -154,7 +154,8 @@ void write_best(const CsvTable& runs, const TuneRule& rule, bool has_target,
   std::vector<std::string> summarized;
   for (const RunColumn& c : run_columns())
     if (c.summarized) summarized.push_back(c.name);
-  std::vector<std::string> header = configuration_columns();
+  const std::vector<std::string> configuration = configuration_columns();
+  std::vector<std::string> header = configuration;
   header.insert(header.end(), {"seeds", "success_rate", "tune_metric", "tune_stat", "tune_value"});
   for (const std::string& m : summarized)
     for (const SummaryStat& s : summary_stats()) header.push_back(fmt::format("{}_{}", m, s.name));
@@ -173,7 +174,7 @@ void write_best(const CsvTable& runs, const TuneRule& rule, bool has_target,
       return metrics.has(first[runs.column("problem")], metric) ? format_number(v) : std::string();
     };
     std::vector<std::string> row;
-    for (const std::string& c : configuration_columns()) row.push_back(first[runs.column(c)]);
+    for (const std::string& c : configuration) row.push_back(first[runs.column(c)]);
     row.insert(row.end(), {fmt::format("{}", best->size()), format_number(best_score.success),
                            rule.metric, rule.stat, cell(rule.metric, best_score.value)});
     for (const std::string& m : summarized) {

@@ -79,6 +79,18 @@ RunColumn to_target(std::string name, std::string label, std::string help,
 
 }  // namespace
 
+const char* to_string(Better b) {
+  switch (b) {
+    case Better::lower:
+      return "lower";
+    case Better::higher:
+      return "higher";
+    case Better::none:
+      break;
+  }
+  return "";
+}
+
 const std::vector<RunColumn>& run_columns() {
   // clang-format off
   static const std::vector<RunColumn> all = {

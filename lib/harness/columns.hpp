@@ -29,6 +29,7 @@ struct Ran {
 };
 
 enum class Better { none, lower, higher };
+const char* to_string(Better b);  // "lower", "higher" or ""
 
 struct RunColumn {
   // identity: which run the row is (checked on resume); hyperparameters: one hp_<key> column per

@@ -17,18 +17,6 @@ namespace descent {
 
 namespace {
 
-const char* to_string(Better b) {
-  switch (b) {
-    case Better::lower:
-      return "lower";
-    case Better::higher:
-      return "higher";
-    case Better::none:
-      break;
-  }
-  return "";
-}
-
 const char* to_string(RunColumn::Role r) {
   switch (r) {
     case RunColumn::Role::identity:
