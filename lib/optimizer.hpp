@@ -5,6 +5,9 @@
 // template over the scalar T holding the per-run state, with
 //   step(x, g, lr_scale)  x <- update(x, g), lr = Config.lr * lr_scale (the schedule's factor)
 //   reset()               back to the state before the first step.
+// and, where the iterate is not the point to judge the run at (schedule-free's average x, ASGD's
+// average), also
+//   eval_point(x, out)    out <- that point, given the parameters x (x itself before step 1).
 // A step never allocates: all state is sized in the constructor. x and g must not overlap (the
 // fused loops take them as restrict-qualified pointers).
 #pragma once
@@ -43,6 +46,9 @@ struct OptimizerInfo {
   std::string reference;
   bool own_weight_decay = false;  // the optimizer defines `weight_decay` itself (decoupled)
   BlockUse blocks = BlockUse::none;
+  // Where the optimizer is judged when not at its iterate (the run loop's eval_loss), in words;
+  // empty: at the iterate.
+  std::string eval_point = {};
   // Words one step reads plus writes per parameter at the default keys (x, g and the state
   // vectors): the memory traffic the benchmarks' bytes/s counts.
   int words_per_param = 0;
@@ -75,6 +81,9 @@ class Optimizer {
   // before their first step; first-order methods need none.
   virtual bool uses_oracle() const { return false; }
   virtual void set_oracle(class Oracle* /*oracle*/) {}
+  // Optimizers judged away from their iterate (OptimizerInfo::eval_point) write that point.
+  virtual bool has_eval_point() const { return false; }
+  virtual void eval_point(CVecRef<T> x, VecRef<T> out) const { out = x; }
 };
 
 // Keys shared by every optimizer: gradient clipping and torch's coupled L2 decay.
@@ -130,8 +139,19 @@ class Erased final : public Optimizer<T> {
     opt_.step(x, g, lr_scale);
   }
   void reset() override { opt_.reset(); }
+  bool has_eval_point() const override { return kEvalPoint; }
+  void eval_point(CVecRef<T> x, VecRef<T> out) const override {
+    if constexpr (kEvalPoint)
+      opt_.eval_point(x, out);
+    else
+      out = x;
+  }
 
  private:
+  static constexpr bool kEvalPoint = requires(const O<T>& o, CVecRef<T> x, VecRef<T> out) {
+    o.eval_point(x, out);
+  };
+
   static O<T> build(const typename O<T>::Config& c, const Layout& layout) {
     if constexpr (std::constructible_from<O<T>, const typename O<T>::Config&, const Layout&>)
       return O<T>(c, layout);

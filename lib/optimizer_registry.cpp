@@ -12,7 +12,9 @@
 #include "lib/optimizers/adamax.hpp"
 #include "lib/optimizers/adamw.hpp"
 #include "lib/optimizers/adopt.hpp"
+#include "lib/optimizers/asgd.hpp"
 #include "lib/optimizers/cg.hpp"
+#include "lib/optimizers/lamb.hpp"
 #include "lib/optimizers/lbfgs.hpp"
 #include "lib/optimizers/lion.hpp"
 #include "lib/optimizers/momentum.hpp"
@@ -21,10 +23,16 @@
 #include "lib/optimizers/nadamw.hpp"
 #include "lib/optimizers/nesterov.hpp"
 #include "lib/optimizers/newton.hpp"
+#include "lib/optimizers/prodigy.hpp"
 #include "lib/optimizers/radam.hpp"
 #include "lib/optimizers/rmsprop.hpp"
+#include "lib/optimizers/rprop.hpp"
+#include "lib/optimizers/sfadamw.hpp"
+#include "lib/optimizers/sfsgd.hpp"
 #include "lib/optimizers/sgd.hpp"
 #include "lib/optimizers/shampoo.hpp"
+#include "lib/optimizers/signsgd.hpp"
+#include "lib/optimizers/signum.hpp"
 #include "lib/optimizers/soap.hpp"
 
 namespace descent {
@@ -32,7 +40,8 @@ namespace {
 
 template <template <class> class O>
 OptimizerEntry entry() {
-  OptimizerEntry e{O<double>::info(), {}, {}, {}};
+  OptimizerEntry e{O<double>::info(), {}, {}, {}, {}};
+  e.check = [](const Params& p) { (void)read_config<typename O<double>::Config>(p); };
   const bool own = e.info.own_weight_decay;
   e.keys =
       with_keys({keys_of<typename O<double>::Config>(), keys_of(GradientTransform::fields(own))});
@@ -50,7 +59,8 @@ OptimizerEntry entry() {
 // their line searches compare.
 template <class O>
 OptimizerEntry entry_double() {
-  OptimizerEntry e{O::info(), keys_of<typename O::Config>(), {}, {}};
+  OptimizerEntry e{O::info(), keys_of<typename O::Config>(), {}, {}, {}};
+  e.check = [](const Params& p) { (void)read_config<typename O::Config>(p); };
   e.make_double = [](const Params& p, const Layout& l) -> std::unique_ptr<Optimizer<double>> {
     return std::make_unique<O>(read_config<typename O::Config>(p), layout_dim(l));
   };
@@ -82,6 +92,14 @@ const std::vector<OptimizerEntry>& optimizer_registry() {
       entry<Radam>(),
       entry<Adabelief>(),
       entry<Adopt>(),
+      entry<Rprop>(),
+      entry<Asgd>(),
+      entry<Lamb>(),
+      entry<Prodigy>(),
+      entry<Sfsgd>(),
+      entry<Sfadamw>(),
+      entry<Signsgd>(),
+      entry<Signum>(),
       entry<Muon>(),
       entry<Adafactor>(),
       entry<Shampoo>(),
@@ -116,7 +134,10 @@ const OptimizerEntry& find_optimizer(std::string_view name) {
 
 Params parse_optimizer(std::string_view spec) {
   const Spec s = parse_spec(spec);
-  return bind_spec(s, find_optimizer(s.name).keys, "optimizer");
+  const OptimizerEntry& e = find_optimizer(s.name);
+  Params p = bind_spec(s, e.keys, "optimizer");
+  e.check(p);
+  return p;
 }
 
 namespace {

@@ -16,6 +16,8 @@ struct OptimizerEntry {
   std::vector<Key> keys;  // the optimizer's own keys, then `clip` and `weight_decay`
   std::function<std::unique_ptr<Optimizer<double>>(const Params&, const Layout&)> make_double;
   std::function<std::unique_ptr<Optimizer<float>>(const Params&, const Layout&)> make_float;
+  // Rejects combinations of keys that each key alone allows (Config::check()).
+  std::function<void(const Params&)> check;
 };
 
 // The first-order optimizers: any scalar type, a step from the gradient alone.

@@ -168,7 +168,10 @@ class Runner {
         noise_(derive_seed(settings.seed, kNoise)),
         log_(settings.log, plan_.steps),
         fstar_(problem.optimum().value_or(0.0)),
-        oracle_(problem, s_, noise_) {}
+        oracle_(problem, s_, noise_),
+        eval_(optimizer.has_eval_point()),
+        eval_x_(eval_ ? problem.dim() : 0),
+        eval_g_(eval_ ? problem.dim() : 0) {}
 
   RunResult run() {
     r_.x = set_.x0 ? *set_.x0 : p_.initial_point(derive_seed(set_.seed, kStart));
@@ -180,7 +183,8 @@ class Runner {
     if (with_oracle_) opt_.set_oracle(&oracle_);
     s_.best_loss = std::numeric_limits<double>::infinity();
     clock_ = Clock{};
-    const bool lean = !stochastic_ && !with_oracle_;
+    // A target on an evaluation point needs that point measured at every step.
+    const bool lean = !stochastic_ && !with_oracle_ && !(eval_ && set_.target);
     for (Index k = 0; visit(k);) {
       step(k++);
       if (lean) k = lean_steps(k);
@@ -219,8 +223,10 @@ class Runner {
       step(k);
     }
     s_.grad_evals += k - start;
-    s_.final_loss = loss;
-    s_.best_loss = best;
+    if (!eval_) {  // otherwise the run's loss is measured at the evaluation point, by observe()
+      s_.final_loss = loss;
+      s_.best_loss = best;
+    }
     if (k == until) return k;
     // Diverged or reached the target at k: the full observation, then on as visit() would.
     observe(k, loss, false);
@@ -279,21 +285,39 @@ class Runner {
   // Every measured point: the common case (no logging, no divergence, target not yet met) is
   // two comparisons against limits fixed at the start, since a 2-D step costs only nanoseconds.
   void observe(Index k, double loss, bool logging) {
+    if (eval_) [[unlikely]]
+      return observe_eval(k, loss, logging);
     s_.final_loss = loss;
     s_.best_loss = std::min(s_.best_loss, loss);
     const bool ok = std::isfinite(loss) && loss < diverge_limit_;
     if (logging || k == 0 || !ok || loss <= target_loss_) [[unlikely]]
-      observe_closely(k, loss, logging);
+      observe_closely(k, loss, loss, logging);
   }
 
-  void observe_closely(Index k, double loss, bool logging) {
+  // An optimizer with an evaluation point: the iterate's loss decides divergence; the loss at the
+  // evaluation point, measured only at logging points and where a target is checked (an extra
+  // evaluation that the gradient count leaves out, as it spends nothing of the optimizer's), is
+  // the run's loss.
+  void observe_eval(Index k, double loss, bool logging) {
+    const bool ok = std::isfinite(loss) && loss < diverge_limit_;
+    if (!(logging || k == 0 || !ok || set_.target)) return;
+    opt_.eval_point(r_.x, eval_x_);
+    const double judged = p_.loss_grad(eval_x_, eval_g_);
+    s_.final_loss = judged;
+    s_.best_loss = std::min(s_.best_loss, judged);
+    observe_closely(k, loss, judged, logging);
+  }
+
+  // loss: at the iterate; judged: at the evaluation point (the same for most optimizers).
+  void observe_closely(Index k, double loss, double judged, bool logging) {
     if (k == 0) set_limits(loss);
-    if (!std::isfinite(loss) || !(loss < diverge_limit_)) s_.status = Status::diverged;
+    if (!std::isfinite(loss) || !(loss < diverge_limit_) || !std::isfinite(judged))
+      s_.status = Status::diverged;
     double test_acc = std::numeric_limits<double>::quiet_NaN();
-    if (logging || s_.status != Status::ok) test_acc = record(k, loss);
+    if (logging || s_.status != Status::ok) test_acc = record(k, loss, judged);
     const bool met =
-        loss <= target_loss_ || (set_.target && set_.target->kind == Target::Kind::test_acc &&
-                                 test_acc >= set_.target->value);
+        judged <= target_loss_ || (set_.target && set_.target->kind == Target::Kind::test_acc &&
+                                   test_acc >= set_.target->value);
     if (met && !s_.iters_to_target) {
       s_.iters_to_target = k;
       s_.evals_to_target = s_.grad_evals;
@@ -328,13 +352,14 @@ class Runner {
     }
   }
 
-  // Appends a trace point; returns its test accuracy (NaN without a test set).
-  double record(Index k, double loss) {
+  // Appends a trace point; returns its test accuracy (NaN without a test set), which is measured
+  // at the evaluation point.
+  double record(Index k, double loss, double judged) {
     if (!r_.trace.empty() && r_.trace.back().iter == k) return r_.trace.back().test_acc;
     TracePoint& tp = r_.trace.emplace_back(
-        TracePoint{k, epoch(k), s_.grad_evals, clock_.seconds(), loss, measured_.norm()});
+        TracePoint{k, epoch(k), s_.grad_evals, clock_.seconds(), loss, judged, measured_.norm()});
     if (p_.has_test_set()) {
-      const auto test = p_.test_metrics(r_.x);
+      const auto test = p_.test_metrics(eval_ ? VecIn(eval_x_) : VecIn(r_.x));
       tp.test_loss = s_.final_test_loss = test.loss;
       tp.test_acc = s_.final_test_acc = test.accuracy;
     }
@@ -363,6 +388,8 @@ class Runner {
   Clock clock_;
   RunOracle oracle_;
   bool with_oracle_ = false;
+  const bool eval_;       // the optimizer has an evaluation point
+  VecX eval_x_, eval_g_;  // that point, and a gradient buffer for measuring the loss there
   const Index max_evals_ = set_.budget.grad_evals > 0 ? set_.budget.grad_evals
                                                       : std::numeric_limits<Index>::max();
 };

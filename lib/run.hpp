@@ -56,7 +56,8 @@ struct TracePoint {
   double epoch;
   Index grad_evals;
   double time_s;
-  double loss;
+  double loss;       // at the iterate, where the gradient is taken
+  double eval_loss;  // at the optimizer's evaluation point (= loss for most optimizers)
   double grad_norm;
   double test_loss = std::numeric_limits<double>::quiet_NaN();  // problems with a test set
   double test_acc = std::numeric_limits<double>::quiet_NaN();
@@ -71,8 +72,10 @@ struct Summary {
   double epochs = 0;
   Index grad_evals = 0;  // gradient evaluations spent by the optimizer (line searches included)
   Index hess_evals = 0;
+  // The loss that judges the run: at the optimizer's evaluation point (eval_loss), which is the
+  // iterate except for optimizers that keep an average (schedule-free, ASGD).
   double final_loss = 0;
-  double best_loss = 0;
+  double best_loss = 0;  // the lowest measured (such optimizers: at logging points only)
   double time_s = 0;
   double final_test_loss = std::numeric_limits<double>::quiet_NaN();
   double final_test_acc = std::numeric_limits<double>::quiet_NaN();

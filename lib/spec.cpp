@@ -49,6 +49,7 @@ bool in_range(double v, Range r) {
     case Range::unit_closed:
       return v >= 0 && v <= 1;
     case Range::at_least_one:
+    case Range::at_least_one_or_inf:
       return v >= 1;
   }
   return false;
@@ -58,7 +59,9 @@ bool in_range(double v, Range r) {
 std::string check_value(const Key& key, const std::string& value, double& number) {
   switch (key.kind) {
     case Kind::real:
-      if (!parse_double(value, number) || !std::isfinite(number)) return "is not a number";
+      if (!parse_double(value, number) || std::isnan(number)) return "is not a number";
+      if (std::isinf(number) && !(key.range == Range::at_least_one_or_inf && number > 0))
+        return "is not a finite number";
       break;
     case Kind::integer:
       if (!parse_double(value, number) || number != std::floor(number) || std::abs(number) > 1e15)
@@ -108,6 +111,8 @@ std::string describe(Range r) {
       return "in [0, 1]";
     case Range::at_least_one:
       return ">= 1";
+    case Range::at_least_one_or_inf:
+      return ">= 1 (or inf)";
   }
   return "";
 }

@@ -46,12 +46,13 @@ enum class Kind { real, integer, flag, choice, text };
 
 // Allowed values of a numeric key; the message of each is part of the error text.
 enum class Range {
-  any,          // any finite number
-  positive,     // > 0
-  nonnegative,  // >= 0
-  unit_open,    // [0, 1)
-  unit_closed,  // [0, 1]
-  at_least_one  // >= 1
+  any,                 // any finite number
+  positive,            // > 0
+  nonnegative,         // >= 0
+  unit_open,           // [0, 1)
+  unit_closed,         // [0, 1]
+  at_least_one,        // >= 1
+  at_least_one_or_inf  // >= 1, or inf (no limit)
 };
 
 struct Key {

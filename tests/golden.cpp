@@ -14,7 +14,7 @@ namespace descent::testing {
 
 namespace {
 
-// One folder of cases: cases.csv and losses.csv (extra columns, such as eval_loss, are ignored).
+// One folder of cases: cases.csv and losses.csv (with eval_loss in the modern set).
 std::vector<GoldenCase> read_set(const std::string& set) {
   const std::string dir = DESCENT_SOURCE_DIR "/tests/golden/" + set;
   const CsvTable cases = read_csv(dir + "cases.csv");
@@ -22,10 +22,15 @@ std::vector<GoldenCase> read_set(const std::string& set) {
   std::vector<GoldenCase> out;
   std::map<int, std::size_t> index;  // case id -> position in out
   for (const auto& row : cases.rows) {
-    GoldenCase c{std::stoi(row[cases.column("case")]),  set,
-                 row[cases.column("problem")],          row[cases.column("optimizer")],
-                 row[cases.column("schedule")],         {},
-                 std::stol(row[cases.column("iters")]), {}};
+    GoldenCase c{std::stoi(row[cases.column("case")]),
+                 set,
+                 row[cases.column("problem")],
+                 row[cases.column("optimizer")],
+                 row[cases.column("schedule")],
+                 {},
+                 std::stol(row[cases.column("iters")]),
+                 {},
+                 {}};
     std::vector<double> x0;
     std::stringstream in(row[cases.column("x0")]);
     for (std::string item; std::getline(in, item, ';');) x0.push_back(std::stod(item));
@@ -35,10 +40,13 @@ std::vector<GoldenCase> read_set(const std::string& set) {
     out.push_back(c);
   }
   const auto id = losses.column("case"), iter = losses.column("iter"), loss = losses.column("loss");
+  const auto& h = losses.header;
+  const bool with_eval = std::find(h.begin(), h.end(), "eval_loss") != h.end();
   for (const auto& row : losses.rows) {
     GoldenCase& c = out.at(index.at(std::stoi(row[id])));
     if (std::stol(row[iter]) != long(c.losses.size())) throw std::runtime_error("losses.csv order");
     c.losses.push_back(std::stod(row[loss]));
+    if (with_eval) c.eval_losses.push_back(std::stod(row[losses.column("eval_loss")]));
   }
   return out;
 }
@@ -51,16 +59,19 @@ std::vector<GoldenCase> golden_cases() {
   return all;
 }
 
-std::vector<double> replay(const GoldenCase& c) {
+Replayed replay(const GoldenCase& c) {
   const auto problem = make_problem(c.problem, 0);
   auto optimizer = make_optimizer<double>(parse_optimizer(c.optimizer), problem->layout());
   RunSettings settings;
   settings.budget.iters = c.iters;
   settings.x0 = c.x0;
   const RunResult r = run(*problem, *optimizer, Schedule::parse(c.schedule), settings);
-  std::vector<double> losses;
-  for (const auto& p : r.trace) losses.push_back(p.loss);
-  return losses;
+  Replayed out;
+  for (const auto& p : r.trace) {
+    out.losses.push_back(p.loss);
+    out.eval_losses.push_back(p.eval_loss);
+  }
+  return out;
 }
 
 double max_relative_error(const std::vector<double>& a, const std::vector<double>& b) {

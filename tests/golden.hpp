@@ -15,13 +15,18 @@ struct GoldenCase {
   std::string problem, optimizer, schedule;
   VecX x0;
   long iters;
-  std::vector<double> losses;  // losses[k]: after k steps
+  std::vector<double> losses;       // losses[k]: after k steps
+  std::vector<double> eval_losses;  // at the evaluation point; empty when the set has none
 };
 
 // Both sets: tests/golden/ and tests/golden/modern/.
 std::vector<GoldenCase> golden_cases();
-// The losses our implementation produces for the case, iter 0..iters.
-std::vector<double> replay(const GoldenCase& c);
+// The losses our implementation produces for the case, iter 0..iters: at the iterate and at
+// the evaluation point.
+struct Replayed {
+  std::vector<double> losses, eval_losses;
+};
+Replayed replay(const GoldenCase& c);
 double max_relative_error(const std::vector<double>& a, const std::vector<double>& b);
 
 }  // namespace descent::testing

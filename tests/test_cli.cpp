@@ -128,8 +128,8 @@ TEST_CASE("run with a trace writes the documented CSV, one row per step", "[cli]
   REQUIRE(o.status == 0);
   const descent::CsvTable t = descent::read_csv(path);
   // The columns rosenbrock has (a known f*, no test set), in traces.csv's order, then x.
-  CHECK(t.header == std::vector<std::string>{"iter", "epoch", "grad_evals", "time_s", "loss", "gap",
-                                             "grad_norm", "x0", "x1"});
+  CHECK(t.header == std::vector<std::string>{"iter", "epoch", "grad_evals", "time_s", "loss",
+                                             "eval_loss", "gap", "grad_norm", "x0", "x1"});
   REQUIRE(t.rows.size() == 6);
   CHECK(t.rows[0][t.column("iter")] == "0");
   CHECK(std::stod(t.rows[0][t.column("loss")]) == Approx(24.2));

@@ -93,13 +93,19 @@ TEST_CASE("traces.csv is run_id and every trace column in one order", "[columns]
   const auto h = traces_header();
   REQUIRE(h.size() == trace_columns().size() + 1);
   CHECK(h == std::vector<std::string>{"run_id", "iter", "epoch", "grad_evals", "time_s", "loss",
-                                      "gap", "grad_norm", "test_loss", "test_acc"});
+                                      "eval_loss", "gap", "grad_norm", "test_loss", "test_acc"});
   const RunSpec s = spec();
   RunResult r;
-  r.trace.push_back(
-      {.iter = 3, .epoch = 3, .grad_evals = 3, .time_s = 0.5, .loss = 2.5, .grad_norm = 1});
+  r.trace.push_back({.iter = 3,
+                     .epoch = 3,
+                     .grad_evals = 3,
+                     .time_s = 0.5,
+                     .loss = 2.5,
+                     .eval_loss = 2.25,
+                     .grad_norm = 1});
   const std::string none;
   const auto rows = traces_rows({s, r, Status::ok, none, 0.5});
   REQUIRE(rows.size() == 1);
-  CHECK(rows[0] == std::vector<std::string>{"7", "3", "3", "3", "0.5", "2.5", "2", "1", "", ""});
+  CHECK(rows[0] ==
+        std::vector<std::string>{"7", "3", "3", "3", "0.5", "2.5", "2.25", "1.75", "1", "", ""});
 }

@@ -185,3 +185,101 @@ TEST_CASE("a run's summary and iterate do not depend on its logging points", "[r
   CHECK(run_spec("quadratic:dim=2,cond=10", "sgd:lr=0.25", diverging).summary.status ==
         Status::diverged);
 }
+
+namespace {
+
+// The iterates and evaluation points of `steps` full-gradient steps, outside the run loop.
+struct Replay {
+  std::vector<VecX> params, evals;
+};
+Replay replay_steps(const Problem& p, const std::string& optimizer, int steps) {
+  auto o = make_optimizer<double>(parse_optimizer(optimizer), p.layout());
+  VecX x = p.initial_point(0), g(p.dim()), e(p.dim());
+  Replay r;
+  for (int k = 0;; ++k) {
+    o->eval_point(x, e);
+    r.params.push_back(x);
+    r.evals.push_back(e);
+    if (k == steps) return r;
+    p.loss_grad(x, g);
+    o->step(x, g);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("eval_loss is the loss for optimizers judged at their iterate", "[run][eval]") {
+  RunSettings s;
+  s.budget.iters = 20;
+  for (const char* opt : {"sgd:lr=1e-3", "adam:lr=0.01", "lbfgs"}) {
+    INFO(opt);
+    const RunResult r = run_spec("rosenbrock", opt, s);
+    for (const auto& tp : r.trace) CHECK(tp.eval_loss == tp.loss);
+    CHECK_FALSE(make_optimizer<double>(parse_optimizer(opt), 2)->has_eval_point());
+  }
+}
+
+TEST_CASE("schedule-free and ASGD runs are judged at their evaluation point", "[run][eval]") {
+  const auto p = make_problem("quadratic:dim=4,cond=100", 0);
+  for (const char* opt : {"sfsgd:lr=0.005", "sfadamw:lr=0.05", "asgd:lr=0.01,t0=5"}) {
+    INFO(opt);
+    CHECK(make_optimizer<double>(parse_optimizer(opt), 4)->has_eval_point());
+    CHECK_FALSE(find_optimizer(parse_spec(opt).name).info.eval_point.empty());
+    RunSettings s;
+    s.budget.iters = 40;
+    const RunResult r = run_spec("quadratic:dim=4,cond=100", opt, s);
+    const Replay want = replay_steps(*p, opt, 40);
+    REQUIRE(r.trace.size() == 41);
+    bool differs = false;
+    for (std::size_t k = 0; k < r.trace.size(); ++k) {
+      CHECK(r.trace[k].loss == p->loss(want.params[k]));
+      CHECK(r.trace[k].eval_loss == p->loss(want.evals[k]));
+      differs |= r.trace[k].eval_loss != r.trace[k].loss;
+    }
+    CHECK(r.trace[0].eval_loss == r.trace[0].loss);  // before the first step: the start point
+    CHECK(differs);
+    CHECK(r.summary.final_loss == r.trace.back().eval_loss);
+    double best = INFINITY;
+    for (const auto& tp : r.trace) best = std::min(best, tp.eval_loss);
+    CHECK(r.summary.best_loss == best);
+  }
+}
+
+TEST_CASE("a target on an evaluation point is checked at every step", "[run][eval]") {
+  // With sparse logging the run loop still measures x at every step once a target is set, so
+  // the step that reaches it is the one an every-step trace shows.
+  RunSettings every;
+  every.budget.iters = 300;
+  every.target = Target{Target::Kind::gap, 1e-3};
+  RunSettings sparse = every;
+  sparse.log.every = 97;
+  const RunResult a = run_spec("quadratic:dim=4,cond=100", "sfadamw:lr=0.05", every);
+  const RunResult b = run_spec("quadratic:dim=4,cond=100", "sfadamw:lr=0.05", sparse);
+  REQUIRE(a.summary.iters_to_target);
+  Index first = -1;
+  for (const auto& tp : a.trace)
+    if (first < 0 && tp.eval_loss <= 1e-3) first = tp.iter;
+  CHECK(*a.summary.iters_to_target == first);
+  CHECK(b.summary.iters_to_target == a.summary.iters_to_target);
+  CHECK(b.summary.final_loss == a.summary.final_loss);
+  CHECK(b.trace.size() < 10);
+  // The iterate y reaches the level at another step than x.
+  Index first_y = -1;
+  for (const auto& tp : a.trace)
+    if (first_y < 0 && tp.loss <= 1e-3) first_y = tp.iter;
+  CHECK(first_y != first);
+}
+
+TEST_CASE("test metrics are measured at the evaluation point", "[run][eval]") {
+  const std::string problem = "logreg:data=breast_cancer,l2=1e-3";
+  const auto p = make_problem(problem, 0);
+  RunSettings s;
+  s.budget.iters = 30;
+  s.batch = 0;  // full batch: the replay sees the same gradients
+  const RunResult r = run_spec(problem, "sfadamw:lr=0.05", s);
+  const Replay want = replay_steps(*p, "sfadamw:lr=0.05", 30);
+  const auto at_x = p->test_metrics(want.evals.back());
+  const auto at_y = p->test_metrics(want.params.back());
+  CHECK(r.summary.final_test_loss == at_x.loss);
+  CHECK(r.summary.final_test_loss != at_y.loss);
+}

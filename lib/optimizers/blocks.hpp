@@ -43,6 +43,15 @@ inline Block as_matrix(const Block& b) {
   return b.matrix ? b : Block{b.name, b.offset, b.rows, 1, b.stride, false};
 }
 
+// The contiguous runs of a block in the flat vector, as f(offset, length): one run for a
+// contiguous block, else a matrix's rows (a strided vector's entries one by one).
+template <class F>
+void for_each_run(const Block& b, F&& f) {
+  if (b.stride == (b.matrix ? b.cols : 1)) return f(b.offset, b.size());
+  const Index length = b.matrix ? b.cols : 1;
+  for (Index r = 0; r < b.rows; ++r) f(b.offset + r * b.stride, length);
+}
+
 // torch.lerp(a, b, w) = a + w (b − a), computed as torch does: from the nearer end.
 template <class T>
 T lerp(T a, T b, T w) {
