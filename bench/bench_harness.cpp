@@ -131,6 +131,24 @@ void BM_RunLoop(benchmark::State& state) {
 }
 BENCHMARK(BM_RunLoop)->Unit(benchmark::kMillisecond);
 
+// Schedule-free AdamW through the run loop: the loss at its evaluation point x costs one more
+// evaluation where it is measured. With a target that is every step (its lean path is off);
+// without one, only the 100 logging points. BM_RunLoop_adamw is the same loop for an optimizer
+// judged at its iterate, for comparison.
+void BM_RunLoop_sfadamw(benchmark::State& state, bool target) {
+  bench::HarnessRun harness_run(kSteps, "sfadamw:lr=1e-3", target);
+  for (auto _ : state) benchmark::DoNotOptimize(harness_run());
+  count_steps(state);
+}
+BENCHMARK_CAPTURE(BM_RunLoop_sfadamw, target, true)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_RunLoop_sfadamw, no_target, false)->Unit(benchmark::kMillisecond);
+void BM_RunLoop_adamw(benchmark::State& state) {
+  bench::HarnessRun harness_run(kSteps, "adamw:lr=1e-3", true);
+  for (auto _ : state) benchmark::DoNotOptimize(harness_run());
+  count_steps(state);
+}
+BENCHMARK(BM_RunLoop_adamw)->Unit(benchmark::kMillisecond);
+
 // A sweep of 120 runs (rotated 100-D quadratics, 4 optimizers × 5 rates × 6 seeds, about
 // 10 ms each), output files included; runs per second at 1 and 2 threads.
 const char* const kSweep = R"(

@@ -3,19 +3,24 @@
 // points, a target it does not reach and a divergence check, so that every per-step check is on.
 #pragma once
 
+#include <string>
+
 #include "lib/harness/run_specs.hpp"
 
 namespace descent::bench {
 
 struct HarnessRun {
-  SpecRun spec{"rosenbrock", "adam:lr=1e-3", "constant", 0};
+  SpecRun spec;
   RunSettings settings;
 
-  explicit HarnessRun(Index steps) {
+  // Other optimizers, and no target, for the evaluation-point variants of BM_RunLoop.
+  explicit HarnessRun(Index steps, const std::string& optimizer = "adam:lr=1e-3",
+                      bool target = true)
+      : spec("rosenbrock", optimizer, "constant", 0) {
     settings.budget.iters = steps;
     settings.log.points = 100;
     settings.diverge_factor = 1e6;
-    settings.target = Target{Target::Kind::gap, 1e-12};
+    if (target) settings.target = Target{Target::Kind::gap, 1e-12};
   }
   RunResult operator()() { return spec.run(settings); }
 };

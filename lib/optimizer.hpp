@@ -44,6 +44,8 @@ struct OptimizerInfo {
   std::string summary;    // one line
   std::string equations;  // the update in the paper's notation
   std::string reference;
+  // How the reference differs from the paper and from other implementations (torch, optax, ...).
+  std::string differences = {};
   bool own_weight_decay = false;  // the optimizer defines `weight_decay` itself (decoupled)
   BlockUse blocks = BlockUse::none;
   // Where the optimizer is judged when not at its iterate (the run loop's eval_loss), in words;

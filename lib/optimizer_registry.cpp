@@ -132,6 +132,10 @@ const OptimizerEntry& find_optimizer(std::string_view name) {
   throw UsageError(fmt::format("unknown optimizer '{}' (known: {})", name, fmt::join(names, ", ")));
 }
 
+bool has_required_key(const OptimizerEntry& e) {
+  return std::any_of(e.keys.begin(), e.keys.end(), [](const Key& k) { return k.required; });
+}
+
 Params parse_optimizer(std::string_view spec) {
   const Spec s = parse_spec(spec);
   const OptimizerEntry& e = find_optimizer(s.name);

@@ -42,6 +42,11 @@ def curves(by_run, runs, x, y, log_y, xscale):
     return out, log_x
 
 
+def judged_loss(cols):
+    """The loss that judges a run: at the optimizer's evaluation point (older sweeps: loss)."""
+    return "eval_loss" if "eval_loss" in cols.y_axes else "loss"
+
+
 def plot_problem(problem, traces, runs, args, target, name, colors, cols):
     traces = traces[traces.run_id.isin(runs.run_id)]
     if traces.empty:
@@ -51,8 +56,8 @@ def plot_problem(problem, traces, runs, args, target, name, colors, cols):
     has = traces[args.y].notna().any()
     y = args.y
     if not has and cols.needs[y] == "optimum":  # f* unknown: the loss is the best we have
-        print(f"plot_convergence: {problem}: no gap (f* unknown); plotting loss", file=sys.stderr)
-        y = "loss"
+        y = judged_loss(cols)
+        print(f"plot_convergence: {problem}: no gap (f* unknown); plotting {y}", file=sys.stderr)
     elif not has:
         print(f"plot_convergence: {problem}: no {y} in traces.csv; skipped", file=sys.stderr)
         return
@@ -117,7 +122,7 @@ def main():
     chosen, _ = pl.best_runs(args.dir, best, cols)
     path = os.path.join(args.dir, "traces.csv")
     columns = list(dict.fromkeys(["run_id", "iter", args.x, args.y]
-                                 + (["loss"] if cols.needs[args.y] == "optimum" else [])))
+                                 + ([judged_loss(cols)] if cols.needs[args.y] == "optimum" else [])))
     traces = pl.read_csv(path, columns)[columns]
     for c in columns[1:]:
         traces[c] = pl.numeric(traces, c, path)

@@ -283,3 +283,14 @@ TEST_CASE("test metrics are measured at the evaluation point", "[run][eval]") {
   CHECK(r.summary.final_test_loss == at_x.loss);
   CHECK(r.summary.final_test_loss != at_y.loss);
 }
+
+TEST_CASE("an optimizer has an evaluation point exactly when its info names one", "[run][eval]") {
+  for (const auto& e : optimizer_registry()) {
+    if (e.info.blocks == BlockUse::matrix) continue;  // no evaluation point among them
+    INFO(e.info.name);
+    std::string spec = e.info.name;
+    if (e.info.name == "adafactor") spec += ":lr=0.1";
+    const auto o = make_optimizer<double>(parse_optimizer(spec), 3);
+    CHECK(o->has_eval_point() == !e.info.eval_point.empty());
+  }
+}

@@ -72,6 +72,9 @@ void print_text(const std::string& what, bool verbose) {
         fmt::print("{:<16} {}\n", e.info.name, e.info.summary);
         fmt::print("    update: {}\n    ref: {}\n", indented(e.info.equations, "            "),
                    e.info.reference);
+        if (!e.info.eval_point.empty()) fmt::print("    judged at: {}\n", e.info.eval_point);
+        if (verbose && !e.info.differences.empty())
+          fmt::print("    differences: {}\n", e.info.differences);
         print_keys(e.keys, verbose);
       }
   } else if (what == "problems") {
@@ -164,6 +167,17 @@ void optimizers_markdown() {
       fmt::print("\nLine-search and second-order methods (double precision, with an oracle):\n\n");
     print_table({"name", "keys (defaults)", "update", "reference"}, rows);
   }
+  // What the update table has no room for: where a run is judged, and how the reference differs
+  // from the paper and from other implementations.
+  fmt::print("\nEvaluation points and differences between implementations:\n\n");
+  for (const auto* all : {&optimizer_registry(), &oracle_optimizer_registry()})
+    for (const auto& e : *all) {
+      if (e.info.eval_point.empty() && e.info.differences.empty()) continue;
+      std::string text = e.info.differences;
+      if (!e.info.eval_point.empty())
+        text = fmt::format("judged at {}. {}", e.info.eval_point, text);
+      fmt::print("- {}: {}\n", code(e.info.name), text);
+    }
 }
 
 void print_markdown(const std::string& what) {

@@ -10,10 +10,8 @@
 //              k_t = √((1 − β2^t)(ρ_t − 4)(ρ_t − 2)ρ_∞ / ((ρ_∞ − 4) ρ_t (ρ_∞ − 2))) / (1 − β1^t);
 //              else θ_t = θ_{t−1} − η_t m_t/(1 − β1^t)
 //
-// Differences: the paper adds ε once inside the root; the reference adds it to s in place on
-// every step, so that it accumulates (this follows the reference); its threshold is ρ_t ≥ 5 where
-// RAdam's is > 5; optax's `adabelief` has no rectification and adds ε (eps_root) only in the
-// update. One fused pass: 7 words.
+// How the reference differs from the paper and other implementations: info().differences. One fused
+// pass: 7 words.
 #pragma once
 
 #include <cmath>
@@ -55,6 +53,11 @@ class Adabelief {
                 "rectify=1: ρ_t ≥ 5: θ_t = θ_{t−1} − η k_t m_t/(√s_t + ε) (k_t as RAdam's "
                 "r_t √(1 − β2^t)/(1 − β1^t)), else θ_t = θ_{t−1} − η m_t/(1 − β1^t)",
             .reference = "Zhuang et al. 2020; juntang-zhuang/Adabelief-Optimizer",
+            .differences =
+                "The paper adds ε once inside the root; the reference adds ε to s in place at "
+                "every step, so that it accumulates (followed here). Its rectification threshold "
+                "is ρ_t ≥ 5 (RAdam's: > 5). optax's `adabelief` has no rectification and adds ε "
+                "only in the update.",
             .own_weight_decay = true,
             .words_per_param = 7};  // reads x, g, m, s; writes x, m, s
   }

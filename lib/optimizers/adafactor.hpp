@@ -12,11 +12,7 @@
 //   with beta1 given: m_t = β1 m_{t−1} + (1 − β1) U_t and U_t ← m_t
 //   x_t = x_{t−1} − λ ρ_t x_{t−1} − U_t
 //
-// Differences: the paper's relative step (min(1e-2, 1/√t)) and warm-up are the reference's
-// relative_step=True, not offered (give lr a schedule instead); its ε1 = 1e-30 and ε2 = 1e-3 are
-// the reference's eps = (1e-30, 1e-3); optax's `adafactor` factors only dimensions of at least
-// 128 (min_dim_size_to_factor) and so keeps a small matrix's full second moment, which this and
-// the reference factor whatever their size; fairseq's decay is the same β̂2_t.
+// How the reference differs from the paper and other implementations: info().differences.
 #pragma once
 
 #include <fmt/format.h>
@@ -67,19 +63,24 @@ class Adafactor {
   }
 
   static OptimizerInfo info() {
-    return {.name = "adafactor",
-            .summary = "Adafactor: second moment factored by rows and columns (transformers)",
-            .equations =
-                "ρ_t = η max(ε2, RMS(x_{t−1})); β̂2_t = 1 − t^decay_rate; V_t = G_t² + ε1\n"
-                "matrix: r_t, c_t = β̂2_t-averages of rowmean(V_t), colmean(V_t); "
-                "U_t = G_t ⊙ (r_t / mean(r_t))^(−½) c_tᵀ^(−½)\n"
-                "vector: v_t = β̂2_t v_{t−1} + (1 − β̂2_t) V_t, U_t = G_t / √v_t\n"
-                "U_t ← ρ_t U_t / max(1, RMS(U_t)/d); (β1: U_t ← m_t = β1 m_{t−1} + (1 − β1) U_t); "
-                "x_t = x_{t−1} − λ ρ_t x_{t−1} − U_t",
-            .reference = "Shazeer & Stern 2018; huggingface/transformers Adafactor",
-            .own_weight_decay = true,
-            .blocks = BlockUse::any,
-            .words_per_param = 5};  // reads x, g (twice), writes x, and the update's scratch
+    return {
+        .name = "adafactor",
+        .summary = "Adafactor: second moment factored by rows and columns (transformers)",
+        .equations =
+            "ρ_t = η max(ε2, RMS(x_{t−1})); β̂2_t = 1 − t^decay_rate; V_t = G_t² + ε1\n"
+            "matrix: r_t, c_t = β̂2_t-averages of rowmean(V_t), colmean(V_t); "
+            "U_t = G_t ⊙ (r_t / mean(r_t))^(−½) c_tᵀ^(−½)\n"
+            "vector: v_t = β̂2_t v_{t−1} + (1 − β̂2_t) V_t, U_t = G_t / √v_t\n"
+            "U_t ← ρ_t U_t / max(1, RMS(U_t)/d); (β1: U_t ← m_t = β1 m_{t−1} + (1 − β1) U_t); "
+            "x_t = x_{t−1} − λ ρ_t x_{t−1} − U_t",
+        .reference = "Shazeer & Stern 2018; huggingface/transformers Adafactor",
+        .differences =
+            "The paper's relative step and warm-up (the reference's relative_step=True) are not "
+            "offered; optax's `adafactor` factors only dimensions ≥ 128 and keeps a small matrix's "
+            "full second moment, which this and the reference factor whatever their size.",
+        .own_weight_decay = true,
+        .blocks = BlockUse::any,
+        .words_per_param = 5};  // reads x, g (twice), writes x, and the update's scratch
   }
 
   void step(VecRef<T> x, CVecRef<T> g, T lr_scale) {

@@ -9,8 +9,8 @@
 //            v_t = β2 v_{t−1} + (1 − β2) g_t²
 //
 // weight_decay is the reference's: coupled (g ← g + λ θ, also at t = 1) unless decouple=1.
-// Differences: the first step moves nothing, unlike Adam; ε is a floor on √v, not added to it;
-// optax's `adopt` has the same update. One fused pass: 7 words.
+// How the reference differs from the paper and other implementations: info().differences. One fused
+// pass: 7 words.
 #pragma once
 
 #include <algorithm>
@@ -52,6 +52,10 @@ class Adopt {
                 "m_t = lerp(m_{t−1}, n_t, 1 − β1); θ_t = θ_{t−1} − η m_t; "
                 "v_t = β2 v_{t−1} + (1 − β2) g_t²",
             .reference = "Taniguchi et al. 2024; iShohei220/adopt",
+            .differences =
+                "The first step only initializes v (θ does not move), unlike Adam; ε is a floor on "
+                "√v, not added to it; v is updated after it is used. Coupled decay applies at t = "
+                "1 too. optax's `adopt` has the same update.",
             .own_weight_decay = true,
             .words_per_param = 7};  // reads x, g, m, v; writes x, m, v
   }

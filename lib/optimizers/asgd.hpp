@@ -47,6 +47,10 @@ class Asgd {
                 "(= θ_t while μ_t = 1)\n"
                 "η_{t+1} = lr / (1 + λ lr t)^α, μ_{t+1} = 1 / max(1, t − t0)",
             .reference = "Polyak & Juditsky 1992; torch.optim.ASGD (1.13)",
+            .differences =
+                "torch computes η and μ at the end of a step for the next one and never uses ā "
+                "itself; here ā is the evaluation point. With the default t0 = 10⁶ nothing is "
+                "averaged in a short run.",
             .own_weight_decay = false,
             .eval_point = "ā, the average of the iterates from step t0 on",
             .words_per_param = 5};  // reads x, g, ā; writes x, ā

@@ -7,10 +7,8 @@
 //   per block b:  φ = min(‖θ_b‖, 10),   τ_b = φ / ‖r_b‖   (1 when φ = 0 or ‖r_b‖ = 0)
 //   θ_b ← θ_b − η_t τ_b r_b
 //
-// The reference drops the bias corrections ("paper v3 does not use debiasing") and clips ‖θ‖
-// at 10; its default ε is 1e-6 (its docstring says 1e-8). optax's `lamb` bias-corrects m and v
-// (bias_correction=1 here) and does not clip ‖θ‖. λ is decoupled, inside the trust ratio.
-// Two passes, as τ needs the block's norms: 6 + 4 = 10 words per parameter.
+// λ is decoupled, inside the trust ratio. Differences from the paper and other implementations:
+// info().differences. Two passes, as τ needs the block's norms: 6 + 4 = 10 words per parameter.
 #pragma once
 
 #include <cmath>
@@ -56,6 +54,10 @@ class Lamb {
                 "r_t = m_t / (√v_t + ε) + λ θ_{t−1}\n"
                 "per block: θ_b ← θ_b − η min(‖θ_b‖, 10) / ‖r_b‖ · r_b",
             .reference = "You et al. 2020; cybertronai/pytorch-lamb",
+            .differences =
+                "The reference drops the bias corrections (the paper's v3), clips ‖θ_b‖ at 10 and "
+                "defaults ε to 1e-6 (its docstring says 1e-8). optax's `lamb` bias-corrects "
+                "(bias_correction=1 here) and does not clip ‖θ‖.",
             .own_weight_decay = true,
             .blocks = BlockUse::any,
             .words_per_param = 10};  // x, g, m, v read, m, v written; then x, m, v read, x written

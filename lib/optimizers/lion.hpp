@@ -40,6 +40,9 @@ class Lion {
                 "θ_t = (1 − η λ) θ_{t−1} − η sign(β1 m_{t−1} + (1 − β1) g_t)\n"
                 "m_t = β2 m_{t−1} + (1 − β2) g_t",
             .reference = "Chen et al. 2023; google/automl lion_pytorch.py",
+            .differences =
+                "optax's `lion` is the same update with the same defaults. The paper advises a "
+                "rate 3–10× smaller and λ 3–10× larger than AdamW's.",
             .own_weight_decay = true,
             .words_per_param = 5};  // reads x, g, m; writes x, m
   }

@@ -17,9 +17,7 @@
 // with η'_t = aux_lr times the schedule's factor. The reference requires an lr for its auxiliary
 // groups (its example uses 0.04 for scalars); the default here is 1e-3.
 //
-// Differences from the reference: it runs Newton–Schulz in bfloat16 (this is float64, as the
-// golden trajectories). By design the quintic does not converge to the exact orthogonal factor:
-// the reference's docstring puts the resulting singular values at about Uniform(0.5, 1.5).
+// How the reference differs from the paper and other implementations: info().differences.
 #pragma once
 
 #include <algorithm>
@@ -83,6 +81,11 @@ class Muon {
                 "vector blocks: Adam (aux_lr, aux_beta1, aux_beta2, aux_eps) with decoupled "
                 "decay aux_weight_decay",
             .reference = "Jordan et al. 2024, KellerJordan/Muon (SingleDeviceMuonWithAuxAdam)",
+            .differences =
+                "The reference runs Newton–Schulz in bfloat16 (float64 here); by design the "
+                "quintic does not reach the exact orthogonal factor (singular values about "
+                "Uniform(0.5, 1.5)). Vector blocks take Adam with decoupled decay (`aux_*` keys), "
+                "as the reference's auxiliary groups.",
             .own_weight_decay = true,
             .blocks = BlockUse::matrix,
             .words_per_param = 5};  // reads P, G, M; writes P, M (plus the products)

@@ -47,6 +47,11 @@ class Nadamw {
                 "θ_t = θ' − α/(1 − β1^t) · (β1 m_t + (1 − β1) g_t) / (√v_t / √(1 − β2^t) "
                 "+ ε)",
             .reference = "Dozat 2016; Loshchilov & Hutter 2019; mlcommons/algorithmic-efficiency",
+            .differences =
+                "The reference computes m̄ in place in m and undoes it, m = (m̄ − (1 − β1) g)/β1, "
+                "which rounds m; this does the same. optax's `nadamw` skips the round trip "
+                "(last-bit differences); torch's NAdam (`nadam` here) has Dozat's momentum "
+                "schedule μ_t and coupled decay.",
             .own_weight_decay = true,
             .words_per_param = 7};  // reads x, g, m, v; writes x, m, v
   }

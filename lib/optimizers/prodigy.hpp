@@ -72,6 +72,11 @@ class Prodigy {
             "d ← min(max(d, d_coef r / ‖s‖₁) (max over the run), d · growth_rate); "
             "θ ← θ − γ λ θ − γ m / (√v + d ε)",
         .reference = "Mishchenko & Defazio 2024; konstmish/prodigy",
+        .differences =
+            "The reference's `use_bias_correction` defaults to off (the paper's algorithm does not "
+            "say), as `bias_correction` here; the update adds ε scaled by the new d but steps with "
+            "the old γ; when ‖s‖₁ = 0 it returns without moving. d is one scalar over all "
+            "parameters.",
         .own_weight_decay = true,
         .words_per_param = 13};  // 9 in the first pass, 4 in the second
   }

@@ -8,9 +8,8 @@
 //             θ_t = θ_{t−1} − η_t · m_t/(1 − β1^t) · r_t √(1 − β2^t) / (√v_t + ε)
 //   else:     θ_t = θ_{t−1} − η_t · m_t/(1 − β1^t)      (momentum SGD for the first steps)
 //
-// torch's `weight_decay` is the registry's coupled one (g ← g + λ θ). The paper's threshold is
-// ρ_t > 4 with an SGD step; torch and this use > 5 (AdaBelief's code uses ≥ 5). optax's `radam`
-// (threshold 5) puts ε inside the root's denominator the same way. One fused pass: 7 words.
+// Differences from the paper and other implementations: info().differences. One fused pass:
+// 7 words.
 #pragma once
 
 #include <cmath>
@@ -45,6 +44,9 @@ class Radam {
                 "r_t = √((ρ_t − 4)(ρ_t − 2)ρ_∞/((ρ_∞ − 4)(ρ_∞ − 2)ρ_t))\n"
                 "else: θ_t = θ_{t−1} − η m_t/(1 − β1^t)",
             .reference = "Liu et al. 2020; torch.optim.RAdam",
+            .differences =
+                "The paper rectifies when ρ_t > 4; torch 1.13 and this when ρ_t > 5, AdaBelief's "
+                "code when ρ_t ≥ 5. torch's `weight_decay` is the coupled one.",
             .own_weight_decay = false,
             .words_per_param = 7};  // reads x, g, m, v; writes x, m, v
   }

@@ -7,10 +7,9 @@
 //   g_t ← 0 where s < 0          (after a flip: no move, and no flip test at the next step)
 //   θ_t = θ_{t−1} − sign(g_t) Δ_t;   g_{t−1} ← g_t
 //
-// This is Rprop without weight backtracking ("Rprop−"), as torch has it. `lr` is read once, as
-// every Δ's start (the value at the first step, a schedule's factor included); a schedule has no
-// effect after that. optax's `scale_by_rprop` is one step stale against torch's (its flip test
-// reads state from the step before; recorded with the golden trajectories). 7 words per parameter:
+// `lr` is read once, as every Δ's start (the value at the first step, a schedule's factor
+// included). Differences from the paper and other implementations: info().differences. 7 words
+// per parameter:
 // reads x, g, Δ, the previous g; writes x, Δ, the previous g.
 #pragma once
 
@@ -64,6 +63,10 @@ class Rprop {
             "Δ_min, Δ_max), Δ_0 = lr\n"
             "g_t ← 0 where s < 0; θ_t = θ_{t−1} − sign(g_t) Δ_t",
         .reference = "Riedmiller & Braun 1993; torch.optim.Rprop (1.13)",
+        .differences =
+            "This is Rprop without weight backtracking (Rprop−), torch's form; `lr` only sets the "
+            "initial Δ, so a schedule acts on the first step alone. optax's `scale_by_rprop` is "
+            "one step stale against torch's.",
         .own_weight_decay = false,
         .words_per_param = 7};  // reads x, g, Δ, g_{t−1}; writes x, Δ, g_{t−1}
   }

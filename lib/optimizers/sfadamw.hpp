@@ -51,6 +51,10 @@ class Sfadamw {
                 "x_t = (1 − c_t) x_{t−1} + c_t z_t; y_t = β1 x_t + (1 − β1) z_t (γ_t, c_t as "
                 "sfsgd)",
             .reference = "Defazio et al. 2024; facebookresearch/schedule_free",
+            .differences =
+                "The reference's `lr = max(lr, eps)` is dead code (overwritten before use); decay "
+                "is taken at y (decay_at_z=False); there is no first moment (inner_momentum=0): β1 "
+                "only interpolates y.",
             .own_weight_decay = true,
             .eval_point = "x, the weighted average of the sequence z",
             .words_per_param = 8};  // reads g, z, x, v; writes z, x, y, v

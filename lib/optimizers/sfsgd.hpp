@@ -81,6 +81,9 @@ class Sfsgd {
                 "y_t = β x_t + (1 − β) z_t\n"
                 "c_t = w_t / Σ w_i, w_t = t^r (max γ)^p, γ_t = η min(1, t / warmup_steps)",
             .reference = "Defazio et al. 2024; facebookresearch/schedule_free",
+            .differences =
+                "The reference keeps y in the parameters and x, z in its state; the trace's loss "
+                "is at y, eval_loss at x. Its `weight_decay` is coupled at y (the registry's own).",
             .own_weight_decay = false,
             .eval_point = "x, the weighted average of the SGD sequence z",
             .words_per_param = 6};  // reads g, z, x; writes z, x, y

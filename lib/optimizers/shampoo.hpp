@@ -11,11 +11,7 @@
 // the roots at steps 1, k + 1, 2k + 1, ... and reuses them in between (the statistics grow every
 // step), as practical Shampoo does; k = 1 is Algorithm 1.
 //
-// Differences: the public torch implementations checked (kozistr/pytorch_optimizer and its
-// ancestors) use the exponent −1/2 on each side of a matrix, add momentum and work in float32;
-// Distributed Shampoo (AlgoPerf) adds grafting, an exponential moving average of the
-// statistics, ε relative to the largest eigenvalue and root computations every ~100 steps. This
-// is the paper's algorithm, in double precision.
+// How the reference differs from the paper and other implementations: info().differences.
 #pragma once
 
 #include <fmt/format.h>
@@ -61,6 +57,10 @@ class Shampoo {
                 "every update_every steps)\n"
                 "vector blocks: H_t = H_{t−1} + g_t g_tᵀ, θ_t = θ_{t−1} − η H_t^{−1/2} g_t",
             .reference = "Gupta, Koren & Singer 2018, Algorithm 1",
+            .differences =
+                "Written from the paper (Algorithm 1): public torch implementations use exponent "
+                "−1/2 on each side, add momentum and run in float32; Distributed Shampoo adds "
+                "grafting, moving-average statistics and infrequent roots.",
             .own_weight_decay = false,
             .blocks = BlockUse::matrix,
             .words_per_param = 3};  // reads P, G; writes P (plus the preconditioners)

@@ -19,11 +19,7 @@
 // precondition_1d=False), and its first call is skipped too. The result does not depend on the
 // signs of the eigenvectors or of the QR's columns.
 //
-// Differences: the reference computes eigh and QR in float32 (here float64 throughout); its first
-// call only builds the preconditioners, so the first step happens on the second gradient, unlike
-// Adam; with the default ε = 1e-8 the first update divides by ε components that are 0 in exact
-// arithmetic (the first gradient is reused in the basis), so trajectories of correct
-// implementations differ by rounding there (the golden cases use ε ≥ 1e-4).
+// How the reference differs from the paper and other implementations: info().differences.
 #pragma once
 
 #include <fmt/format.h>
@@ -84,6 +80,11 @@ class Soap {
                 "precondition_frequency updates Q ← QR(L Q) after sorting by diag(Qᵀ L Q)\n"
                 "vector blocks: Adam (the first call skipped)",
             .reference = "Vyas et al. 2024; nikhilvyas/SOAP",
+            .differences =
+                "The reference computes eigh and QR in float32 (float64 here); its first call only "
+                "builds the preconditioners, so the first step happens on the second gradient; at "
+                "ε = 1e-8 the first update divides exact zeros by ε, where correct implementations "
+                "differ by rounding.",
             .own_weight_decay = true,
             .blocks = BlockUse::matrix,
             .words_per_param = 7};  // P, G, m, v read; P, m, v written (plus the rotations)
