@@ -27,8 +27,11 @@ def panel(ax, problem, budget, optimizers, colors, metric, cols):
     maximize = metric in cols.maximized
     finite = here[["median", "q25", "q75"]].to_numpy().ravel()
     finite = finite[np.isfinite(finite)]
-    log = (not maximize and pl.log_scale_fits(finite) and finite.min() > 0
-           and finite.max() / finite.min() > 10)
+    positive = finite[finite > 0]
+    # A loss spanning decades: a log axis, a value of exactly 0 drawn at its bottom (marked).
+    log = (not maximize and pl.log_scale_fits(finite)
+           and positive.max() / positive.min() > 10)
+    floor = positive.min() if log else -np.inf
     handles, infinite = {}, []
     for optimizer in optimizers:
         rows = here[here.optimizer == optimizer].sort_values("k")
@@ -38,13 +41,17 @@ def panel(ax, problem, budget, optimizers, colors, metric, cols):
         curve = rows[rows.k > 0]
         x = np.log2(curve.k.to_numpy(float))
         med = curve["median"].to_numpy()
-        shown = np.where(np.isfinite(med), med, np.nan)
+        shown = np.where(np.isfinite(med), np.maximum(med, floor), np.nan)
         handles[optimizer] = ax.plot(x, shown, "o-", color=c, ms=3.5, lw=1.3)[0]
+        below = np.isfinite(med) & (med < floor)
+        if below.any():
+            ax.plot(x[below], shown[below], "v", color=c, ms=7, mec="black", mew=0.5)
+            handles["0 (below the axis)"] = Line2D([], [], color="0.3", marker="v", ls="", ms=7)
         lo, hi = curve["q25"].to_numpy(), curve["q75"].to_numpy()
         top = finite.max() if len(finite) else 1.0
         # A band where the median is finite; a quartile at ±∞ is clipped at the extreme finite
-        # value drawn.
-        bottom = finite.min() if len(finite) else 0.0
+        # value drawn (and a 0 at the bottom of a log axis).
+        bottom = max(finite.min(), floor) if len(finite) else 0.0
         drawn = np.isfinite(med)
         band_lo = np.where(drawn, np.clip(lo, bottom, top), np.nan)
         band_hi = np.where(drawn, np.clip(hi, bottom, top), np.nan)
@@ -52,16 +59,17 @@ def panel(ax, problem, budget, optimizers, colors, metric, cols):
         alone = drawn & ~np.concatenate([[False], drawn[:-1]]) & \
             ~np.concatenate([drawn[1:], [False]])  # no band to either side: a bar
         if alone.any():
-            ax.errorbar(x[alone], med[alone], yerr=[med[alone] - band_lo[alone],
-                                                    band_hi[alone] - med[alone]],
+            ax.errorbar(x[alone], shown[alone], yerr=[shown[alone] - band_lo[alone],
+                                                      band_hi[alone] - shown[alone]],
                         fmt="none", ecolor=c, alpha=0.5, capsize=2.5, lw=1.1)
         off = list(x[np.isinf(med)])
         default = rows[rows.k == 0]
         if len(default) and np.isfinite(default["median"].iloc[0]):
             d = default.iloc[0]
+            median = max(d["median"], bottom)
             q25, q75 = np.clip([d["q25"], d["q75"]], bottom, top)
-            err = [[max(d["median"] - q25, 0)], [max(q75 - d["median"], 0)]]
-            ax.errorbar([DEFAULT_X], [d["median"]], yerr=err, fmt="D", color=c, ms=5,
+            err = [[max(median - q25, 0)], [max(q75 - median, 0)]]
+            ax.errorbar([DEFAULT_X], [median], yerr=err, fmt="D", color=c, ms=5,
                         capsize=2.5, lw=1.1)
         elif len(default) and np.isinf(default["median"].iloc[0]):
             off.insert(0, DEFAULT_X)
@@ -74,6 +82,7 @@ def panel(ax, problem, budget, optimizers, colors, metric, cols):
         ax.axvline((DEFAULT_X + 0) / 2, color="0.6", lw=0.8, ls=":")
     if log:
         ax.set_yscale("log")
+        ax.set_ylim(bottom=floor / 3)
         pl.log_ticks(ax.yaxis)
     if infinite:  # along the top, one row per optimizer
         pl.headroom(ax, 0.05 * len(infinite) + 0.03)

@@ -379,6 +379,16 @@ class Budget(Base):
         self.assertNoTemporaries(self.figs)
         self.ok("plot_budget.py", self.dir)  # beside the results, like every figure
         self.assertFigures(os.path.join(self.tmp, "results", "figures", "fixture_budget"))
+        # A loss of exactly 0 (Rosenbrock reached) on a log axis, an infinite default.
+        path = os.path.join(self.dir, "budget.csv")
+        with open(path) as f:
+            rows = list(csv.reader(f))
+        for r in rows[1:]:
+            if r[1] == "adam" and r[2] in ("0", "4"):
+                r[6:9] = ["inf"] * 3 if r[2] == "0" else ["0"] * 3
+        write_csv(path, rows[0], rows[1:])
+        self.ok("plot_budget.py", self.dir, "--out", self.figs)
+        self.assertFigures(os.path.join(self.figs, "fixture_budget"))
         # Without default runs (no k = 0) it draws the curves alone.
         make_budget(self.dir, defaults=False)
         self.ok("plot_budget.py", self.dir, "--out", self.figs)

@@ -14,8 +14,8 @@
 //   # random search, for budget.csv (Dodge et al. 2019): defaults = true adds, per problem ×
 //   # table × schedule × batch × seed, one run at the default hyperparameters (k = 0: every
 //   # searched key at its registry default, single values kept), before the table's samples;
-//   # budgets = [1, 4, 64] the k values of budget.csv (default 1, 2, 4, …, N, and N, where
-//   # N = samples × schedules × batches of the table; each 1 <= k <= N)
+//   # budgets = [1, 4, 64] the k values of budget.csv (default: the powers of 2 below N, and N;
+//   # N = samples × schedules × batches of the table; each 1 <= k <= N; grid search: an error)
 //   search = { method = "random", samples = 64, defaults = true, budgets = [1, 4, 64] }
 //   [optimizers.momentum]              # label; `optimizer = "name"` when it differs
 //   lr = { logspace = [1e-4, 1.0], n = 13 }
