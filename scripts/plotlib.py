@@ -160,6 +160,39 @@ def load_best(directory, cols, columns=()):
     return read_csv(path, keys + list(columns), keys), path
 
 
+BUDGET_COLUMNS = ["problem", "optimizer", "k", "configurations", "seeds", "metric", "median",
+                  "q25", "q75"]
+
+
+def experiment_search(directory):
+    """The search method of DIR/experiment.toml ("grid" when it says none), or None."""
+    try:
+        with open(os.path.join(directory, "experiment.toml"), "rb") as f:
+            search = tomllib.load(f).get("search", {})
+        return search.get("method", "grid") if isinstance(search, dict) else None
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+
+
+def load_budget(directory):
+    """budget.csv (the tuning-budget curves of a random-search sweep), k and the statistics as
+    numbers; without it, an error saying why there is none and what to change."""
+    path = os.path.join(directory, "budget.csv")
+    if not os.path.isfile(path):
+        if experiment_search(directory) == "random":
+            raise InputError(f"{path}: no such file (a shard's folder? `descent merge` the "
+                             "shards; or a sweep of an older descent: run it again)")
+        raise InputError(f"{path}: no such file: the experiment used grid search; tuning-budget "
+                         "curves need random search: set search = { method = \"random\", "
+                         "samples = N } (and defaults = true for k = 0) and run it again")
+    budget = read_csv(path, BUDGET_COLUMNS, ["problem", "optimizer", "metric"])
+    for c in ("k", "configurations", "seeds", "median", "q25", "q75"):
+        budget[c] = numeric(budget, c, path)
+    budget["k"] = budget["k"].astype(int)
+    budget["configurations"] = budget["configurations"].astype(int)
+    return budget, path
+
+
 def best_runs(directory, best, cols, columns=()):
     """runs.csv rows of each best configuration, with `label` (optimizer and the tuned
     hyperparameters) added. Returns (runs of the best configurations, all runs)."""

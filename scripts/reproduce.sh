@@ -25,7 +25,7 @@ else
   $py scripts/provenance.py record --exe build/descent --out build/.facts.json
 fi
 experiments=(default conditioning valleys saddles batch-size mlp-moons mlp-digits schedules lbfgs-minibatch
-  mlp-matrix)
+  mlp-matrix tuning-budget)
 
 # The quick runs keep only their tables (results/quick/tables/); their CSV goes to scratch.
 out=results tables=results/tables
@@ -68,6 +68,10 @@ fi
 $py scripts/tables.py "$out/mlp-matrix" --metric time_to_target_s --out "$tables/mlp-matrix-time.md" \
   --readme README.md --marker mlp-matrix-time >/dev/null
 
+# What tuning buys: the random search's budget.csv at a few k (0: the default hyperparameters).
+$py scripts/tables.py "$out/tuning-budget" --budget 0,1,4,16,64 \
+  --out "$tables/tuning-budget_budget.md" --readme README.md --marker tuning-budget-budget >/dev/null
+
 figures=results/figures
 mkdir -p "$figures"
 for e in "${experiments[@]}"; do
@@ -82,8 +86,10 @@ for e in "${experiments[@]}"; do
   $py scripts/plot_convergence.py "$out/$e" --x "$x" --y "$y" --out "$figures" >/dev/null
   [[ $e == batch-size ]] && $py scripts/plot_convergence.py "$out/$e" --x time_s --out "$figures" >/dev/null
   [[ $e == mlp-matrix ]] && $py scripts/plot_convergence.py "$out/$e" --x time_s --y loss --out "$figures" >/dev/null
+  [[ -f $out/$e/budget.csv ]] && $py scripts/plot_budget.py "$out/$e" --out "$figures" >/dev/null
   case "$e" in
     mlp-moons) ;;  # one fixed rate: no sensitivity to show
+    tuning-budget) ;;  # random search: no learning-rate slice through the best configuration
     *) $py scripts/plot_sensitivity.py "$out/$e" --out "$figures" >/dev/null ;;
   esac
 done

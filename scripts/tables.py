@@ -2,7 +2,12 @@
 """Turns a sweep's best.csv into a Markdown table: one row per optimizer, one column per problem;
 a cell is the median of the metric across seeds [25–75 %] (success rate), for each optimizer's
 best configuration. The best median of each column is bold; "—" marks a metric the problem does
-not have (an empty cell in best.csv: no test set, no known optimum, no target)."""
+not have (an empty cell in best.csv: no test set, no known optimum, no target).
+
+With --budget 0,1,4,32 it prints what tuning buys instead (budget.csv, random search): one table
+per problem, one row per optimizer, one column per k; a cell is the median across seeds
+[25–75 %] of the expected best tune metric when only k random configurations are tried (Dodge
+et al. 2019), k = 0 the default hyperparameters alone."""
 import argparse
 import math
 import os
@@ -63,6 +68,95 @@ def build_table(best, metric, path, cols):
         raise pl.InputError("python3-tabulate is not installed (run scripts/setup.sh)")
 
 
+def parse_budgets(text):
+    """'0,1,4,32' → [0, 1, 4, 32]."""
+    try:
+        ks = [int(k) for k in text.split(",")]
+    except ValueError:
+        ks = []
+    if not ks or any(k < 0 for k in ks):
+        raise pl.InputError(f"--budget '{text}': expected k values such as 0,1,4,32 (whole "
+                            "numbers; 0: the default hyperparameters)")
+    return list(dict.fromkeys(ks))
+
+
+def check_budgets(budget, ks, path):
+    """Every k asked for is in budget.csv, else an error saying what to change."""
+    have = sorted(set(budget["k"]))
+    fewest = int(budget["configurations"][budget["k"] > 0].min()) if (budget["k"] > 0).any() \
+        else 0
+    for k in ks:
+        if k in have:
+            continue
+        if k == 0:
+            raise pl.InputError(f"--budget k = 0 (no tuning): {path} has no default runs; set "
+                                "defaults = true in the experiment's search = { ... }")
+        if k > fewest:
+            raise pl.InputError(f"--budget k = {k} exceeds the {fewest} configurations "
+                                f"searched ({path}); lower k or raise search.samples")
+        listed = ", ".join(str(h) for h in have if h > 0)
+        raise pl.InputError(f"--budget k = {k}: {path} has k = {listed}; add {k} to "
+                            "search.budgets (or pick one of these)")
+
+
+def budget_cell(row, metric, cols):
+    """'median [q25–q75]' of one k; '∞' when the median is infinite, '—' when empty."""
+    median, q25, q75 = row["median"], row["q25"], row["q75"]
+    if math.isnan(median):
+        return "—"
+    if math.isinf(median):
+        return pl.fmt_sig(median)
+    return (f"{number(median, metric, cols)} [{number(q25, metric, cols)}–"
+            f"{number(q75, metric, cols)}]")
+
+
+def build_budget_tables(budget, ks, metric, cols):
+    heading = ["optimizer", "N"] + ["default" if k == 0 else f"k = {k}" for k in ks]
+    parts = []
+    for problem in dict.fromkeys(budget["problem"]):
+        sub = budget[budget["problem"] == problem]
+        optimizers = list(dict.fromkeys(sub["optimizer"]))
+        cells = {o: ["—"] * len(ks) for o in optimizers}
+        for j, k in enumerate(ks):
+            at = sub[sub["k"] == k].drop_duplicates("optimizer")
+            finite = at["median"][at["median"].abs() < math.inf]
+            top = (finite.max() if metric in cols.maximized else finite.min()) \
+                if len(finite) else None
+            for _, r in at.iterrows():
+                text = budget_cell(r, metric, cols)
+                cells[r["optimizer"]][j] = f"**{text}**" if r["median"] == top else text
+        sizes = {o: sub[(sub["optimizer"] == o) & (sub["k"] > 0)]["configurations"]
+                 for o in optimizers}
+        rows = [[o, str(int(sizes[o].iloc[0])) if len(sizes[o]) else "—"] + cells[o]
+                for o in optimizers]
+        try:
+            table = pd.DataFrame(rows, columns=heading).to_markdown(
+                index=False, disable_numparse=True,
+                colalign=["left"] + ["right"] * (len(heading) - 1))
+        except ImportError:
+            raise pl.InputError("python3-tabulate is not installed (run scripts/setup.sh)")
+        parts.append(f"`{problem}`\n\n{table}\n")
+    return "\n".join(parts)
+
+
+def budget_text(args, name, cols):
+    ks = parse_budgets(args.budget)
+    budget, path = pl.load_budget(args.dir)
+    metric = budget["metric"].iloc[0] if len(budget) else "final_loss"
+    if args.metric is not None and args.metric != metric:
+        raise pl.InputError(f"--metric {args.metric}: {path} holds the tune metric, {metric}, "
+                            "only (set tune = { metric = ... } and run the sweep again)")
+    check_budgets(budget, ks, path)
+    seeds = "/".join(dict.fromkeys(budget["seeds"].astype(int).astype(str)))
+    failed = ("∞: the k tried may all miss the target" if metric in cols.to_target
+              else "a failed run counts as its value at the start point")
+    return (f"{name}: what tuning buys: the expected best {metric} when only k random-search "
+            f"configurations of N are tried (Dodge et al. 2019), median over {seeds} seeds "
+            f"[25–75 %]; default: the default hyperparameters alone; {failed}; best in "
+            "bold.\n\n"
+            + build_budget_tables(budget, ks, metric, cols))
+
+
 def replace_between_markers(readme, marker, text):
     begin, end = f"<!-- table:{marker}:begin -->", f"<!-- table:{marker}:end -->"
     try:
@@ -84,11 +178,24 @@ def main():
     ap.add_argument("--out", help="Markdown file (default: DIR/../tables/<DIR name>.md)")
     ap.add_argument("--readme", help="also put the table into this file between the markers "
                     "<!-- table:NAME:begin --> and <!-- table:NAME:end -->")
-    ap.add_argument("--marker", help="NAME in the markers (default: DIR's name)")
+    ap.add_argument("--marker", help="NAME in the markers (default: DIR's name; with --budget, "
+                    "<DIR name>-budget)")
+    ap.add_argument("--budget", metavar="K,K,...", help="what tuning buys instead (budget.csv, "
+                    "random search): the expected best tune metric after k configurations, at "
+                    "these k (0: the default hyperparameters); written to "
+                    "DIR/../tables/<DIR name>_budget.md by default")
     args = ap.parse_args()
 
     name = pl.experiment_name(args.dir)
     cols = pl.columns(args.dir)
+    if args.budget is not None:
+        text = budget_text(args, name, cols)
+        out = args.out or os.path.join(pl.default_out(args.dir, "tables"), f"{name}_budget.md")
+        if args.readme:
+            replace_between_markers(args.readme, args.marker or f"{name}-budget", text)
+        pl.write_text(out, text)
+        sys.stdout.write(text)
+        return
     if args.metric is not None:
         pl.check_name(args.metric, cols.metrics, "--metric", args.dir)
     best, path = pl.load_best(args.dir, cols,

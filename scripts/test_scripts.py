@@ -146,6 +146,51 @@ def make_fixture(d):
         f.write(f'name = "fixture"\ntarget = {{ gap = {TARGET} }}\n')
 
 
+# budget.csv of a random search with default runs: (problem, optimizer) → {k: (median, q25,
+# q75)}, N = 4 configurations, 3 seeds.
+BUDGET = {
+    (P1, "sgd"): {0: (0.5, 0.4, 0.6), 1: (0.25, 0.2, 0.3), 2: (0.125, 0.1, 0.15),
+                  4: (0.0123456, 0.01, 0.02)},
+    (P1, "adam"): {0: (0.75, 0.7, 0.8), 1: ("inf", "inf", "inf"), 2: (0.3, 0.2, "inf"),
+                   4: (0.001, 0.0009, 0.0011)},
+    (P2, "sgd"): {0: (30, 20, 40), 1: (12, 11, 13), 2: (3, 2, 4), 4: (1234567, 1e6, 2e6)},
+    (P2, "adam"): {0: (40, 30, 50), 1: (10, 9, 11), 2: (5, 4, 6), 4: (2, 1, 3)},
+}
+
+
+def make_budget(d, defaults=True):
+    """Makes the fixture a random-search sweep with budget.csv (and default runs, k = 0)."""
+    header = ["problem", "optimizer", "k", "configurations", "seeds", "metric", "median", "q25",
+              "q75", "mean"]
+    rows = []
+    for (p, o), curve in BUDGET.items():
+        for k, (median, q25, q75) in curve.items():
+            if k == 0 and not defaults:
+                continue
+            rows.append({"problem": p, "optimizer": o, "k": k, "configurations": 1 if k == 0 else 4,
+                         "seeds": 3, "metric": "final_loss", "median": median, "q25": q25,
+                         "q75": q75, "mean": median})
+    write_rows(os.path.join(d, "budget.csv"), header, rows)
+    with open(os.path.join(d, "experiment.toml"), "a") as f:
+        f.write('search = { method = "random", samples = 4, defaults = true }\n')
+
+
+def markdown_tables(text):
+    """{problem: {optimizer: [cells]}} of tables.py --budget's tables, each under `problem`."""
+    out, problem = {}, None
+    for line in text.splitlines():
+        if line.startswith("`") and line.endswith("`"):
+            problem = line.strip("`")
+            out[problem] = {}
+        elif line.startswith("|") and problem is not None:
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            if cells[0] not in ("optimizer",) and not set(cells[0]) <= set(":-"):
+                out[problem][cells[0]] = cells[1:]
+            elif cells[0] == "optimizer":
+                out[problem]["optimizer"] = cells[1:]
+    return out
+
+
 def make_trace(path, columns=("iter", "loss", "x0", "x1")):
     rows = [[k, 1.0 / (k + 1), -1.2 + 0.2 * k, 1.0 - 0.05 * k][:len(columns)] for k in range(12)]
     write_csv(path, columns, rows)
@@ -264,6 +309,92 @@ class Tables(Base):
         self.bad("tables.py", self.dir, names=["best.csv"])
 
 
+class Budget(Base):
+    """tables.py --budget and plot_budget.py on budget.csv: what tuning buys."""
+
+    def test_cells(self):
+        make_budget(self.dir)
+        r = self.ok("tables.py", self.dir, "--budget", "0,1,4")
+        out = os.path.join(self.tmp, "results", "tables", "fixture_budget.md")
+        with open(out, encoding="utf-8") as f:
+            text = f.read()
+        self.assertEqual(text, r.stdout)
+        self.assertTrue(text.startswith("fixture: what tuning buys: the expected best final_loss"))
+        tables = markdown_tables(text)
+        self.assertEqual(list(tables), [P1, P2])
+        self.assertEqual(tables[P1]["optimizer"], ["N", "default", "k = 1", "k = 4"])
+        self.assertEqual(tables[P1]["sgd"], ["4", "**0.5 [0.4–0.6]**", "**0.25 [0.2–0.3]**",
+                                             "0.0123 [0.01–0.02]"])
+        self.assertEqual(tables[P1]["adam"], ["4", "0.75 [0.7–0.8]", "∞",
+                                              "**0.001 [0.0009–0.0011]**"])
+        self.assertEqual(tables[P2]["sgd"], ["4", "**30 [20–40]**", "12 [11–13]",
+                                             "1.23e6 [1e6–2e6]"])
+        self.assertEqual(tables[P2]["adam"], ["4", "40 [30–50]", "**10 [9–11]**", "**2 [1–3]**"])
+        # Another choice of k, in the order given; an infinite quartile shows as ∞.
+        out2 = os.path.join(self.tmp, "b.md")
+        self.ok("tables.py", self.dir, "--budget", "2", "--out", out2)
+        with open(out2, encoding="utf-8") as f:
+            tables = markdown_tables(f.read())
+        self.assertEqual(tables[P1]["adam"], ["4", "0.3 [0.2–∞]"])
+        self.assertEqual(tables[P1]["sgd"], ["4", "**0.125 [0.1–0.15]**"])
+
+    def test_readme(self):
+        make_budget(self.dir)
+        readme = os.path.join(self.tmp, "README.md")
+        with open(readme, "w") as f:
+            f.write("a\n<!-- table:fixture-budget:begin -->\nOLD\n<!-- table:fixture-budget:end -->\n")
+        self.ok("tables.py", self.dir, "--budget", "1", "--readme", readme,
+                "--out", os.path.join(self.tmp, "b.md"))
+        with open(readme, encoding="utf-8") as f:
+            text = f.read()
+        self.assertNotIn("OLD", text)
+        self.assertIn("**10 [9–11]**", text)
+
+    def test_errors(self):
+        out = os.path.join(self.tmp, "b.md")
+        # Grid search: no budget.csv, and what to change.
+        self.bad("tables.py", self.dir, "--budget", "1", "--out", out,
+                 names=["budget.csv", "grid search", 'method = "random"', "samples = N"])
+        self.bad("plot_budget.py", self.dir, "--out", self.figs, names=["budget.csv", "grid"])
+        make_budget(self.dir, defaults=False)
+        self.bad("tables.py", self.dir, "--budget", "0,1", "--out", out,
+                 names=["k = 0", "defaults = true"])
+        self.bad("tables.py", self.dir, "--budget", "1,3", "--out", out,
+                 names=["k = 3", "k = 1, 2, 4", "search.budgets"])
+        self.bad("tables.py", self.dir, "--budget", "8", "--out", out,
+                 names=["k = 8 exceeds the 4 configurations", "search.samples"])
+        for text in ("x", "1,,2", "-1", ""):
+            self.bad("tables.py", self.dir, "--budget", text, "--out", out, names=["--budget"])
+        self.bad("tables.py", self.dir, "--budget", "1", "--metric", "final_gap", "--out", out,
+                 names=["final_gap", "final_loss"])
+        self.assertFalse(os.path.exists(out))
+        # A random-search folder without budget.csv: a shard, or an older descent.
+        os.remove(os.path.join(self.dir, "budget.csv"))
+        self.bad("tables.py", self.dir, "--budget", "1", "--out", out, names=["merge"])
+
+    def test_plot(self):
+        make_budget(self.dir)
+        self.ok("plot_budget.py", self.dir, "--out", self.figs)
+        self.assertFigures(os.path.join(self.figs, "fixture_budget"))
+        self.assertNoTemporaries(self.figs)
+        self.ok("plot_budget.py", self.dir)  # beside the results, like every figure
+        self.assertFigures(os.path.join(self.tmp, "results", "figures", "fixture_budget"))
+        # A loss of exactly 0 (Rosenbrock reached) on a log axis, an infinite default.
+        path = os.path.join(self.dir, "budget.csv")
+        with open(path) as f:
+            rows = list(csv.reader(f))
+        for r in rows[1:]:
+            if r[1] == "adam" and r[2] in ("0", "4"):
+                r[6:9] = ["inf"] * 3 if r[2] == "0" else ["0"] * 3
+        write_csv(path, rows[0], rows[1:])
+        self.ok("plot_budget.py", self.dir, "--out", self.figs)
+        self.assertFigures(os.path.join(self.figs, "fixture_budget"))
+        # Without default runs (no k = 0) it draws the curves alone.
+        make_budget(self.dir, defaults=False)
+        self.ok("plot_budget.py", self.dir, "--out", self.figs)
+        self.assertFigures(os.path.join(self.figs, "fixture_budget"))
+
+
 class ColumnFacts(Base):
     """The scripts know the columns only from the sweep's meta.json: without it, or with a
     broken one, each is one error line naming it; an option naming a column the facts lack is
@@ -357,7 +488,7 @@ class Plots(Base):
 
     def test_help(self):
         for s in ("tables.py", "plot_convergence.py", "plot_trajectories.py",
-                  "plot_sensitivity.py", "plot_profiles.py"):
+                  "plot_sensitivity.py", "plot_profiles.py", "plot_budget.py"):
             self.assertIn("usage:", self.ok(s, "--help").stdout)
 
 
@@ -402,6 +533,28 @@ class RealSweep(Base):
         self.assertFigures(os.path.join(self.figs, "real_sensitivity_lr"))
         self.ok("plot_profiles.py", out, "--out", self.figs)
         self.assertFigures(os.path.join(self.figs, "real_profiles_iters_to_target"))
+        # A random search with default runs: budget.csv, its table and its figure.
+        with open(toml, "w") as f:
+            f.write('name = "random"\nproblems = ["quadratic:dim=5,cond=10,rotate=1"]\n'
+                    'seeds = 3\nbudget = { iters = 100 }\nlog = { points = 10 }\n'
+                    'search = { method = "random", samples = 8, defaults = true }\n'
+                    '[optimizers.sgd]\nlr = { loguniform = [1e-3, 3.0] }\n'
+                    '[optimizers.adam]\nlr = { loguniform = [1e-4, 1.0] }\n')
+        random = os.path.join(self.tmp, "results", "random")
+        r = subprocess.run([exe, "sweep", toml, "--out", random, "--quiet", "--threads", "1"],
+                           capture_output=True, text=True, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertFacts(random)
+        with open(os.path.join(random, "budget.csv")) as f:
+            budget = list(csv.DictReader(f))
+        self.assertEqual([(b["optimizer"], b["k"]) for b in budget],
+                         [(o, k) for o in ("sgd", "adam") for k in ("0", "1", "2", "4", "8")])
+        tables = markdown_tables(self.ok("tables.py", random, "--budget", "0,1,8").stdout)
+        self.assertEqual(set(tables["quadratic:dim=5,cond=10,rotate=1"]),
+                         {"optimizer", "sgd", "adam"})
+        self.ok("plot_budget.py", random, "--out", self.figs)
+        self.assertFigures(os.path.join(self.figs, "random_budget"))
+        self.bad("tables.py", out, "--budget", "1", names=["grid search"])
         trace = os.path.join(self.tmp, "adam.csv")
         r = subprocess.run([exe, "run", "--problem", "rosenbrock", "--optimizer", "adam:lr=0.1",
                             "--iters", "200", "--trace", trace, "--trace-x"],

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "lib/csv.hpp"
+#include "lib/harness/budget.hpp"
 #include "lib/harness/columns.hpp"
 #include "lib/harness/outputs.hpp"
 #include "lib/optimizer_registry.hpp"
@@ -82,8 +83,9 @@ TEST_CASE("descent list --markdown gives one table row per registered component"
   CHECK_THAT(opt.out, Catch::Contains("\\|g_t\\|"));  // adamax's |g_t|, escaped in a cell
   const Outcome cols = run_descent("list columns --markdown");
   REQUIRE(cols.status == 0);
-  CHECK(rows(cols.out, "| `").size() ==
-        descent::run_columns().size() + descent::trace_columns().size());
+  CHECK(rows(cols.out, "| `").size() == descent::run_columns().size() +
+                                            descent::trace_columns().size() +
+                                            descent::budget_columns().size());
   CHECK_THAT(cols.out, Catch::Contains("| `final_test_acc` | the test part's accuracy at the end "
                                        "| tunable, higher is better; in best.csv |"));
   CHECK(rows(run_descent("list outputs --markdown").out, "| `").size() ==

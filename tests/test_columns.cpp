@@ -32,9 +32,9 @@ std::string cell(const std::vector<std::string>& header, const std::vector<std::
 TEST_CASE("runs.csv's header is the declared columns, hp_<key> expanded in place", "[columns]") {
   const auto h = runs_header({"lr", "momentum"});
   REQUIRE(h.size() == run_columns().size() + 1);
-  CHECK(std::vector<std::string>(h.begin(), h.begin() + 9) ==
+  CHECK(std::vector<std::string>(h.begin(), h.begin() + 10) ==
         std::vector<std::string>{"run_id", "problem", "optimizer", "config", "schedule", "batch",
-                                 "hp_lr", "hp_momentum", "rep"});
+                                 "search", "hp_lr", "hp_momentum", "rep"});
   CHECK(h.back() == "wall_s");
 }
 
@@ -53,6 +53,7 @@ TEST_CASE("a row is computed from the run by each column", "[columns]") {
   CHECK(cell(h, row, "hp_lr") == "0.1");
   CHECK(cell(h, row, "hp_momentum") == "");  // a key this run's optimizer does not have
   CHECK(cell(h, row, "seed") == "42");
+  CHECK(cell(h, row, "search") == "grid");
   CHECK(cell(h, row, "status") == "ok");
   CHECK(cell(h, row, "iters") == "12");
   CHECK(cell(h, row, "final_gap") == "0.125");

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bench/cli/commands.hpp"
+#include "lib/harness/budget.hpp"
 #include "lib/harness/columns.hpp"
 #include "lib/harness/outputs.hpp"
 #include "lib/optimizer_registry.hpp"
@@ -95,6 +96,8 @@ void print_text(const std::string& what, bool verbose) {
     for (const RunColumn& c : run_columns()) fmt::print("  {:<18} {}\n", c.name, c.help);
     fmt::print("traces.csv (after run_id) and descent run --trace\n");
     for (const TraceColumn& c : trace_columns()) fmt::print("  {:<18} {}\n", c.name, c.help);
+    fmt::print("budget.csv (random search)\n");
+    for (const BudgetColumn& c : budget_columns()) fmt::print("  {:<18} {}\n", c.name, c.help);
   } else {
     for (const OutputFile& f : sweep_outputs()) fmt::print("{:<16} {}\n", f.name, f.what);
   }
@@ -207,7 +210,11 @@ void print_markdown(const std::string& what) {
     for (const TraceColumn& c : trace_columns())
       rows.push_back({code(c.name), c.help, c.timing ? "timing" : ""});
     fmt::print("\n");
-    return print_table({"trace column", "meaning", "facts"}, rows);
+    print_table({"trace column", "meaning", "facts"}, rows);
+    rows.clear();
+    for (const BudgetColumn& c : budget_columns()) rows.push_back({code(c.name), c.help});
+    fmt::print("\n");
+    return print_table({"budget.csv column", "meaning"}, rows);
   }
   for (const OutputFile& f : sweep_outputs()) rows.push_back({code(f.name), f.what});
   print_table({"file", "content"}, rows);

@@ -106,6 +106,8 @@ const std::vector<RunColumn>& run_columns() {
                [](const Ran& r) { return r.spec.schedule; }, true),
       identity("batch", "samples per step (0: full batch)",
                [](const Ran& r) { return integer(r.spec.batch); }, true, true),
+      identity("search", "how the configuration was chosen: grid, random, or default (the default hyperparameters)",
+               [](const Ran& r) { return r.spec.search; }, true),
       {.name = "hp_<key>", .label = "", .help = "each optimizer key's value, one column per key",
        .role = Role::hyperparameters},
       identity("rep", "the repetition, 0 ..< seeds", [](const Ran& r) { return integer(r.spec.rep); },

@@ -247,6 +247,9 @@ void parse_settings(const Context& c, const toml::table& root, Experiment& e) {
     const toml::table* t = n->as_table();
     if (!t)
       c.fail("search", n, "expected { method = \"grid\" } or { method = \"random\", samples = N }");
+    for (const auto& [key, node] : in_file_order(*t))
+      if (key != "method" && key != "samples" && key != "defaults" && key != "budgets")
+        c.fail("search." + key, node, "unknown key (method, samples, defaults, budgets)");
     const std::string method = (*t)["method"].value_or(std::string("grid"));
     if (method == "random") {
       e.random_samples = int(number(c, "search.samples", t->get("samples")));
@@ -254,6 +257,50 @@ void parse_settings(const Context& c, const toml::table& root, Experiment& e) {
     } else if (method != "grid") {
       c.fail("search.method", n, "expected grid or random");
     }
+    for (const char* key : {"defaults", "budgets"})
+      if (const toml::node* k = t->get(key); k && method != "random")
+        c.fail(fmt::format("search.{}", key), k,
+               "tuning-budget curves (budget.csv) are drawn from random-search runs: use "
+               "search = { method = \"random\", samples = N }");
+    if (const toml::node* d = t->get("defaults")) {
+      const auto b = d->value_exact<bool>();
+      if (!b) c.fail("search.defaults", d, "expected true or false");
+      e.search_defaults = *b;
+    }
+    if (const toml::node* b = t->get("budgets")) {
+      const toml::array* a = b->as_array();
+      if (!a || a->empty())
+        c.fail("search.budgets", b, "expected a list of k values such as [1, 4, 32]");
+      for (const toml::node& item : *a) {
+        const auto k = item.value_exact<std::int64_t>();
+        if (!k) c.fail("search.budgets", &item, "expected whole numbers k >= 1");
+        if (*k == 0)
+          c.fail("search.budgets", &item,
+                 "k = 0 (no tuning: the default hyperparameters) is not a budget; set "
+                 "defaults = true for it");
+        if (*k < 1) c.fail("search.budgets", &item, fmt::format("k = {}: expected k >= 1", *k));
+        e.budgets.push_back(int(std::min<std::int64_t>(*k, 1 << 30)));
+      }
+      std::sort(e.budgets.begin(), e.budgets.end());
+      e.budgets.erase(std::unique(e.budgets.begin(), e.budgets.end()), e.budgets.end());
+    }
+  }
+}
+
+// Each budget fits every table: k <= the configurations it draws.
+void check_budgets(const Context& c, const toml::table& root, const Experiment& e) {
+  const toml::node* n = root.at_path("search.budgets").node();
+  for (const OptimizerPlan& plan : e.optimizers) {
+    const int searched = configurations_searched(e, plan);
+    if (e.budgets.empty() || e.budgets.back() <= searched) continue;
+    std::string how = fmt::format("samples = {}", e.random_samples);
+    if (plan.schedules.size() > 1) how += fmt::format(" × {} schedules", plan.schedules.size());
+    if (plan.batches.size() > 1) how += fmt::format(" × {} batch sizes", plan.batches.size());
+    c.fail("search.budgets", n,
+           fmt::format("k = {} exceeds the {} configurations searched{} ({}): lower k or raise "
+                       "samples",
+                       e.budgets.back(), searched,
+                       e.optimizers.size() > 1 ? " for optimizers." + plan.label : "", how));
   }
 }
 
@@ -325,6 +372,7 @@ Experiment parse_experiment(std::string_view text, const std::string& source) {
     c.fail("optimizers", opts, "expected at least one [optimizers.<name>] table");
   for (const auto& [label, node] : in_file_order(*opts->as_table()))
     e.optimizers.push_back(parse_optimizer_plan(c, label, *node, batches));
+  check_budgets(c, root, e);
   expand(e);  // checks every configuration now, not halfway through a sweep
   return e;
 }
@@ -335,6 +383,19 @@ Experiment load_experiment(const std::filesystem::path& path) {
   std::stringstream text;
   text << in.rdbuf();
   return parse_experiment(text.str(), path.string());
+}
+
+int configurations_searched(const Experiment& e, const OptimizerPlan& plan) {
+  return e.random_samples * int(plan.schedules.size() * plan.batches.size());
+}
+
+std::vector<int> budget_ks(const Experiment& e, const OptimizerPlan& plan) {
+  if (!e.budgets.empty()) return e.budgets;
+  const int n = configurations_searched(e, plan);
+  std::vector<int> ks;
+  for (int k = 1; k < n; k *= 2) ks.push_back(k);
+  if (n > 0) ks.push_back(n);
+  return ks;
 }
 
 // 63 bits, so that the seed column reads as int64 in pandas.
@@ -385,6 +446,28 @@ std::vector<Config> random_configs(const Experiment& e, const OptimizerPlan& pla
   return out;
 }
 
+// The default configuration of a table (search.defaults): every searched key (a range, or more
+// than one value) left to the optimizer's default, the keys set to one value kept.
+Config default_config(const OptimizerPlan& plan, const Context& c) {
+  const OptimizerEntry& entry = find_optimizer(plan.optimizer);
+  Config config;
+  for (const Axis& a : plan.axes) {
+    if (a.dist == Axis::Dist::none && a.values.size() == 1) {
+      config.emplace_back(a.key, a.values.front());
+      continue;
+    }
+    const auto key = std::find_if(entry.keys.begin(), entry.keys.end(),
+                                  [&](const Key& k) { return k.name == a.key; });
+    if (key != entry.keys.end() && key->required)
+      c.fail("optimizers." + plan.label + "." + a.key, plan.line,
+             fmt::format("search.defaults runs each optimizer at its default hyperparameters, "
+                         "but '{}' has no default for '{}' (a required key): set {} to one value, "
+                         "or drop defaults = true",
+                         plan.optimizer, a.key, a.key));
+  }
+  return config;
+}
+
 }  // namespace
 
 std::vector<RunSpec> expand(const Experiment& e) {
@@ -393,8 +476,12 @@ std::vector<RunSpec> expand(const Experiment& e) {
   for (const std::string& problem : e.problems) {
     for (std::size_t i = 0; i < e.optimizers.size(); ++i) {
       const OptimizerPlan& plan = e.optimizers[i];
-      const auto configs = e.random_samples > 0 ? random_configs(e, plan, i) : grid(plan, c);
-      for (const Config& config : configs) {
+      std::vector<std::pair<Config, const char*>> configs;  // and how each was chosen
+      if (e.random_samples > 0 && e.search_defaults)
+        configs.emplace_back(default_config(plan, c), "default");
+      for (Config& config : e.random_samples > 0 ? random_configs(e, plan, i) : grid(plan, c))
+        configs.emplace_back(std::move(config), e.random_samples > 0 ? "random" : "grid");
+      for (const auto& [config, search] : configs) {
         std::vector<std::string> parts;
         for (const auto& [k, v] : config) parts.push_back(k + "=" + v);
         const std::string text = parts.empty()
@@ -410,7 +497,7 @@ std::vector<RunSpec> expand(const Experiment& e) {
           for (Index batch : plan.batches)
             for (int rep = 0; rep < e.seeds; ++rep)
               runs.push_back({Index(runs.size()), problem, plan.label, params.canonical(), schedule,
-                              batch, rep, run_seed(e, rep), params.all()});
+                              batch, search, rep, run_seed(e, rep), params.all()});
       }
     }
   }

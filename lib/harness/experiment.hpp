@@ -11,6 +11,12 @@
 //   batch = 64                         # default batch size (data problems; 0 = full)
 //   diverge = 1e6                      # diverged when loss − f* > this × its start value
 //   search = { method = "random", samples = 64 }   # default: grid
+//   # random search, for budget.csv (Dodge et al. 2019): defaults = true adds, per problem ×
+//   # table × schedule × batch × seed, one run at the default hyperparameters (k = 0: every
+//   # searched key at its registry default, single values kept), before the table's samples;
+//   # budgets = [1, 4, 64] the k values of budget.csv (default: the powers of 2 below N, and N;
+//   # N = samples × schedules × batches of the table; each 1 <= k <= N; grid search: an error)
+//   search = { method = "random", samples = 64, defaults = true, budgets = [1, 4, 64] }
 //   [optimizers.momentum]              # label; `optimizer = "name"` when it differs
 //   lr = { logspace = [1e-4, 1.0], n = 13 }
 //   momentum = [0.9, 0.99]
@@ -59,7 +65,9 @@ struct Experiment {
   LogPlan log{1, 100};
   std::string tune_metric = "final_loss", tune_stat = "median";
   double diverge_factor = 1e6;
-  int random_samples = 0;  // > 0: random search with this many configurations per optimizer
+  int random_samples = 0;        // > 0: random search with this many configurations per optimizer
+  bool search_defaults = false;  // random search: also runs at the default hyperparameters
+  std::vector<int> budgets;      // random search: budget.csv's k values; empty: 1, 2, 4, …, N
   std::vector<OptimizerPlan> optimizers;
 };
 
@@ -67,6 +75,11 @@ Experiment load_experiment(const std::filesystem::path& path);
 Experiment parse_experiment(std::string_view text, const std::string& source);
 // The experiment with another number of repetitions, its text rewritten to match.
 Experiment with_seeds(const Experiment& e, int seeds);
+
+// Random search: the configurations a table draws per problem (samples × schedules × batches),
+// and the k values budget.csv holds for it (ascending, each 1 <= k <= N; 0 is not among them).
+int configurations_searched(const Experiment& e, const OptimizerPlan& plan);
+std::vector<int> budget_ks(const Experiment& e, const OptimizerPlan& plan);
 
 // One run of a sweep: everything needed to execute it, fixed before any run starts.
 struct RunSpec {
@@ -76,11 +89,15 @@ struct RunSpec {
   std::string config;    // canonical optimizer spec
   std::string schedule;  // as written
   Index batch;
+  std::string search = "grid";  // grid, random, or default (the default hyperparameters)
   int rep;
   std::uint64_t seed;  // derived from the base seed and rep only (common random numbers)
   std::vector<std::pair<std::string, std::string>> hp;  // every optimizer key and its value
 };
 
+// Problem by problem, table by table, configuration by configuration (with defaults = true the
+// default configuration first, then the random samples), then schedule, batch and repetition:
+// the runs of one configuration are consecutive, with rep 0 ..< seeds.
 std::vector<RunSpec> expand(const Experiment& e);
 
 // The seed of repetition `rep`: every optimizer and configuration meets the same problem

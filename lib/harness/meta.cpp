@@ -9,6 +9,7 @@
 
 #include "lib/build_info.hpp"
 #include "lib/csv.hpp"
+#include "lib/harness/budget.hpp"
 #include "lib/harness/columns.hpp"
 #include "lib/spec.hpp"
 #include "lib/trace_csv.hpp"
@@ -80,6 +81,24 @@ toml::table columns_table() {
   return toml::table{{"runs", runs}, {"traces", traces}, {"summary_stats", stats}};
 }
 
+// What budget.csv holds (random search): its metric and direction, and each table's k values.
+toml::table budget_table(const Experiment& e) {
+  toml::array curves;
+  for (const OptimizerPlan& plan : e.optimizers) {
+    toml::array ks;
+    if (e.search_defaults) ks.push_back(0);
+    for (int k : budget_ks(e, plan)) ks.push_back(k);
+    curves.push_back(toml::table{{"optimizer", plan.label},
+                                 {"configurations", configurations_searched(e, plan)},
+                                 {"k", ks}});
+  }
+  const RunColumn* metric = find_run_column(e.tune_metric);
+  return toml::table{{"metric", e.tune_metric},
+                     {"better", metric ? to_string(metric->better) : ""},
+                     {"defaults", e.search_defaults},
+                     {"curves", curves}};
+}
+
 }  // namespace
 
 void write_meta(const std::filesystem::path& path, const Experiment& e, const SweepFacts& facts) {
@@ -102,6 +121,7 @@ void write_meta(const std::filesystem::path& path, const Experiment& e, const Sw
        "with their own stream, so every optimizer meets the same instances"},
       {"columns", columns_table()},
   };
+  if (has_budget(e)) meta.insert("budget", budget_table(e));
   std::ostringstream text;
   text << toml::json_formatter{meta} << "\n";
   write_text_file(path, text.str());

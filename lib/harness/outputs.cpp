@@ -8,6 +8,7 @@
 #include <set>
 
 #include "lib/harness/best.hpp"
+#include "lib/harness/budget.hpp"
 
 namespace descent {
 namespace {
@@ -61,6 +62,19 @@ const std::vector<OutputFile>& sweep_outputs() {
          const Experiment& e = d.experiment;
          write_best(d.runs, {e.tune_metric, e.tune_stat}, e.target.has_value(), p);
        }},
+      {"budget.csv",
+       "random search only (a shard has none; `merge` writes it): per problem × optimizer, what "
+       "tuning buys (Dodge et al. 2019), the expected best tune metric when only k of the N "
+       "configurations drawn are tried, for k = 1, 2, 4, …, N (or `search.budgets`), and k = 0, "
+       "the default hyperparameters alone (`search.defaults`); its median, quartiles and mean "
+       "over seeds. A run that failed counts as not moving (the metric at the start point), an "
+       "unreached target as `inf`",
+       [](const SweepData& d, const std::filesystem::path& p) {
+         write_budget(d.experiment, d.runs, d.traces, p);
+       },
+       [](const SweepData& d) {  // a shard's runs are part of each configuration's: merge's
+         return has_budget(d.experiment) && d.runs.rows.size() == expand(d.experiment).size();
+       }},
       {"experiment.toml",
        "the experiment file as read; with `--seeds N` (other than the file's), its `seeds` line "
        "replaced by `seeds = N` (or that line added at the top), so that `merge` sees the sweep "
@@ -71,7 +85,8 @@ const std::vector<OutputFile>& sweep_outputs() {
       {"meta.json",
        "version, git commit, the build's facts, CPU, threads, date, the experiment as read, how "
        "seeds were derived, and every column's facts (`columns`), which the plotting and table "
-       "scripts read",
+       "scripts read; for a random search, budget.csv's metric and each table's k values "
+       "(`budget`)",
        [](const SweepData& d, const std::filesystem::path& p) {
          write_meta(p, d.experiment, d.facts);
        }},
@@ -83,7 +98,12 @@ void write_sweep_outputs(SweepData data, const std::filesystem::path& dir) {
   sort_by_run_id(data.runs);
   sort_by_run_id(data.traces);
   std::filesystem::create_directories(dir);
-  for (const OutputFile& f : sweep_outputs()) f.write(data, dir / f.name);
+  for (const OutputFile& f : sweep_outputs()) {
+    if (f.written_for && !f.written_for(data))
+      std::filesystem::remove(dir / f.name);
+    else
+      f.write(data, dir / f.name);
+  }
 }
 
 void merge_sweeps(const std::vector<std::filesystem::path>& dirs,

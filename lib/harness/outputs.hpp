@@ -25,6 +25,9 @@ struct OutputFile {
   std::string name;
   std::string what;
   void (*write)(const SweepData& data, const std::filesystem::path& path);
+  // Whether a sweep has the file (nullptr: every sweep); when not, it is not written, and one
+  // left in the folder by an earlier sweep is removed.
+  bool (*written_for)(const SweepData& data) = nullptr;
 };
 
 // In the order they are written; meta.json comes last.

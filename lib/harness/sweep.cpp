@@ -101,8 +101,9 @@ void finalize(const Experiment& e, const std::filesystem::path& dir, const Sweep
 
 void print_dry_run(const std::vector<RunSpec>& runs, const std::set<Index>& done) {
   for (const RunSpec& r : runs)
-    fmt::print("{}\t{}\t{}\t{}\tbatch={}\trep={}{}\n", r.run_id, r.problem, r.config, r.schedule,
-               r.batch, r.rep, done.count(r.run_id) ? "\t(done)" : "");
+    fmt::print("{}\t{}\t{}\t{}\tbatch={}\trep={}{}{}\n", r.run_id, r.problem, r.config, r.schedule,
+               r.batch, r.rep, r.search == "default" ? "\t(default)" : "",
+               done.count(r.run_id) ? "\t(done)" : "");
   fmt::print("{} runs\n", runs.size());
 }
 
