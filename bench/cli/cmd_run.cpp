@@ -9,6 +9,7 @@
 
 #include "bench/cli/commands.hpp"
 #include "lib/harness/run_specs.hpp"
+#include "lib/optimizer_registry.hpp"
 #include "lib/trace_csv.hpp"
 
 namespace descent::cli {
@@ -71,6 +72,10 @@ void print_summary(const Problem& p, const Params& opt, const Schedule& sched, c
   fmt::print("evals      {} gradients{}\n", s.grad_evals,
              s.hess_evals ? fmt::format(", {} Hessians", s.hess_evals) : "");
   fmt::print("final loss {:.10g}\nbest loss  {:.10g}\n", s.final_loss, s.best_loss);
+  // The loss above is where the run is judged, which is not the iterate for some optimizers.
+  const std::string& at = find_optimizer(opt.name()).info.eval_point;
+  if (!at.empty())
+    fmt::print("judged at  {} (loss at the iterate: {:.10g})\n", at, r.trace.back().loss);
   if (auto fstar = p.optimum()) fmt::print("final gap  {:.6g}\n", s.final_loss - *fstar);
   fmt::print("time       {:.6f} s\n", s.time_s);
 }
