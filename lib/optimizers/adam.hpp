@@ -30,12 +30,12 @@
 namespace descent {
 
 // The keys of Adam's moment estimates, shared by the Adam family (adam, adamw, nadam): a Config
-// with members beta1, beta2 and eps.
+// with members beta1, beta2 and eps (LAMB's reference defaults ε to 1e-6).
 template <class C>
-Fields<C> moment_keys() {
+Fields<C> moment_keys(const std::string& eps = "1e-8") {
   return {real_key<C>(&C::beta1, "beta1", "0.9", "first-moment decay β1", Range::unit_open),
           real_key<C>(&C::beta2, "beta2", "0.999", "second-moment decay β2", Range::unit_open),
-          real_key<C>(&C::eps, "eps", "1e-8", "ε, added after the root", Range::positive)};
+          real_key<C>(&C::eps, "eps", eps, "ε, added after the root", Range::positive)};
 }
 
 // torch's AMSGrad form (see above), shared by adam and adamw.

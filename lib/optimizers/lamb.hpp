@@ -15,6 +15,7 @@
 
 #include "lib/config.hpp"
 #include "lib/optimizer.hpp"
+#include "lib/optimizers/adam.hpp"  // moment_keys
 #include "lib/optimizers/blocks.hpp"
 
 namespace descent {
@@ -24,15 +25,13 @@ struct LambConfig {
   bool bias_correction;
   static Fields<LambConfig> fields() {
     using C = LambConfig;
-    return {real_key(&C::lr, "lr", "1e-3", "step size η", Range::positive),
-            real_key(&C::beta1, "beta1", "0.9", "first-moment decay β1", Range::unit_open),
-            real_key(&C::beta2, "beta2", "0.999", "second-moment decay β2", Range::unit_open),
-            real_key(&C::eps, "eps", "1e-6", "ε, added after the root", Range::positive),
-            real_key(&C::weight_decay, "weight_decay", "0",
-                     "decoupled decay λ, added to the direction inside the trust ratio",
-                     Range::nonnegative),
-            flag_key(&C::bias_correction, "bias_correction", "0",
-                     "1 bias-corrects m and v (optax's form)")};
+    return join<C>({{real_key(&C::lr, "lr", "1e-3", "step size η", Range::positive)},
+                    moment_keys<C>("1e-6"),
+                    {real_key(&C::weight_decay, "weight_decay", "0",
+                              "decoupled decay λ, added to the direction inside the trust ratio",
+                              Range::nonnegative),
+                     flag_key(&C::bias_correction, "bias_correction", "0",
+                              "1 bias-corrects m and v (optax's form)")}});
   }
 };
 
