@@ -183,8 +183,9 @@ class Runner {
     if (with_oracle_) opt_.set_oracle(&oracle_);
     s_.best_loss = std::numeric_limits<double>::infinity();
     clock_ = Clock{};
-    // A target on an evaluation point needs that point measured at every step.
-    const bool lean = !stochastic_ && !with_oracle_ && !(eval_ && set_.target);
+    // A loss-level target on an evaluation point needs that point measured at every step (a
+    // test_acc target is checked at logging points only).
+    const bool lean = !stochastic_ && !with_oracle_ && !(eval_ && loss_target());
     for (Index k = 0; visit(k);) {
       step(k++);
       if (lean) k = lean_steps(k);
@@ -277,6 +278,8 @@ class Runner {
     return true;
   }
 
+  bool loss_target() const { return set_.target && set_.target->kind != Target::Kind::test_acc; }
+
   bool out_of_budget(Index k) const {
     if (s_.grad_evals >= max_evals_) return true;
     return set_.budget.seconds > 0 && k % 64 == 0 && clock_.seconds() >= set_.budget.seconds;
@@ -300,7 +303,8 @@ class Runner {
   // the run's loss.
   void observe_eval(Index k, double loss, bool logging) {
     const bool ok = std::isfinite(loss) && loss < diverge_limit_;
-    if (!(logging || k == 0 || !ok || set_.target)) return;
+    const bool pending = target_loss_ > -std::numeric_limits<double>::infinity();  // not yet met
+    if (!(logging || k == 0 || !ok || pending)) return;
     opt_.eval_point(r_.x, eval_x_);
     const double judged = p_.loss_grad(eval_x_, eval_g_);
     s_.final_loss = judged;

@@ -107,7 +107,7 @@ def main():
     out = args.out or pl.default_out(args.dir, "figures")
 
     cols = pl.columns(args.dir)
-    budget, path = pl.load_budget(args.dir)
+    budget, path = pl.load_budget(args.dir, cols)
     if budget.empty:
         raise pl.InputError(f"{path}: no rows")
     metric = budget["metric"].iloc[0]

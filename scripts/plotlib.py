@@ -57,6 +57,8 @@ class Columns:
         self.y_axes = [t["name"] for t in traces if t["axis"] == "value"]
         self.log_y = {t["name"] for t in traces if t["axis"] == "value" and t["better"] == "lower"}
         self.needs = {t["name"]: t["needs"] for t in traces}
+        self.budget = [c["name"] for c in facts.get("budget", [])]  # budget.csv's columns
+        self.random_search = False  # whether the sweep has budget.csv (meta.json's "budget")
         # "hp_<key>" stands for one column per optimizer key: hp_lr, hp_momentum, ...
         hp = [c["name"] for c in runs if c["role"] == "hyperparameters"]
         self.hp_prefix = hp[0].partition("<")[0]
@@ -82,9 +84,11 @@ def columns(directory):
         raise InputError(f"{path}: no \"columns\" (the column facts descent sweep writes): "
                          "a sweep of an older descent? run it again")
     try:
-        return Columns(facts)
+        cols = Columns(facts)
     except (KeyError, TypeError, IndexError) as e:
         raise InputError(f"{path}: malformed \"columns\" ({type(e).__name__}: {e})")
+    cols.random_search = isinstance(meta.get("budget"), dict)
+    return cols
 
 
 def check_name(name, valid, what, directory):
@@ -160,32 +164,18 @@ def load_best(directory, cols, columns=()):
     return read_csv(path, keys + list(columns), keys), path
 
 
-BUDGET_COLUMNS = ["problem", "optimizer", "k", "configurations", "seeds", "metric", "median",
-                  "q25", "q75"]
-
-
-def experiment_search(directory):
-    """The search method of DIR/experiment.toml ("grid" when it says none), or None."""
-    try:
-        with open(os.path.join(directory, "experiment.toml"), "rb") as f:
-            search = tomllib.load(f).get("search", {})
-        return search.get("method", "grid") if isinstance(search, dict) else None
-    except (OSError, tomllib.TOMLDecodeError):
-        return None
-
-
-def load_budget(directory):
+def load_budget(directory, cols):
     """budget.csv (the tuning-budget curves of a random-search sweep), k and the statistics as
     numbers; without it, an error saying why there is none and what to change."""
     path = os.path.join(directory, "budget.csv")
     if not os.path.isfile(path):
-        if experiment_search(directory) == "random":
+        if cols.random_search:
             raise InputError(f"{path}: no such file (a shard's folder? `descent merge` the "
                              "shards; or a sweep of an older descent: run it again)")
         raise InputError(f"{path}: no such file: the experiment used grid search; tuning-budget "
                          "curves need random search: set search = { method = \"random\", "
                          "samples = N } (and defaults = true for k = 0) and run it again")
-    budget = read_csv(path, BUDGET_COLUMNS, ["problem", "optimizer", "metric"])
+    budget = read_csv(path, cols.budget, ["problem", "optimizer", "metric"])
     for c in ("k", "configurations", "seeds", "median", "q25", "q75"):
         budget[c] = numeric(budget, c, path)
     budget["k"] = budget["k"].astype(int)

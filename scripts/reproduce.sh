@@ -72,8 +72,7 @@ $py scripts/tables.py "$out/mlp-matrix" --metric time_to_target_s --out "$tables
 $py scripts/tables.py "$out/tuning-budget" --budget 0,1,4,16,64 \
   --out "$tables/tuning-budget_budget.md" --readme README.md --marker tuning-budget-budget >/dev/null
 
-# The modern optimizers: what tuning buys each (k = 0: defaults; 32: the whole search), and the
-# tuned cells as gaps where f* is known.
+# The modern optimizers: what tuning buys each (k = 0: defaults; 32: the whole search).
 $py scripts/tables.py "$out/modern" --budget 0,1,4,32 \
   --out "$tables/modern_budget.md" --readme README.md --marker modern-budget >/dev/null
 

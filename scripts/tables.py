@@ -141,7 +141,7 @@ def build_budget_tables(budget, ks, metric, cols):
 
 def budget_text(args, name, cols):
     ks = parse_budgets(args.budget)
-    budget, path = pl.load_budget(args.dir)
+    budget, path = pl.load_budget(args.dir, cols)
     metric = budget["metric"].iloc[0] if len(budget) else "final_loss"
     if args.metric is not None and args.metric != metric:
         raise pl.InputError(f"--metric {args.metric}: {path} holds the tune metric, {metric}, "

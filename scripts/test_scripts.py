@@ -160,8 +160,7 @@ BUDGET = {
 
 def make_budget(d, defaults=True):
     """Makes the fixture a random-search sweep with budget.csv (and default runs, k = 0)."""
-    header = ["problem", "optimizer", "k", "configurations", "seeds", "metric", "median", "q25",
-              "q75", "mean"]
+    header = [c["name"] for c in COLUMNS["budget"]]
     rows = []
     for (p, o), curve in BUDGET.items():
         for k, (median, q25, q75) in curve.items():
@@ -173,6 +172,13 @@ def make_budget(d, defaults=True):
     write_rows(os.path.join(d, "budget.csv"), header, rows)
     with open(os.path.join(d, "experiment.toml"), "a") as f:
         f.write('search = { method = "random", samples = 4, defaults = true }\n')
+    # meta.json says the sweep has budget.csv, as descent sweep writes it for random search.
+    path = os.path.join(d, "meta.json")
+    with open(path, encoding="utf-8") as f:
+        meta = json.load(f)
+    meta["budget"] = {"metric": "final_loss", "better": "lower", "defaults": defaults}
+    with open(path, "w") as f:
+        json.dump(meta, f, indent=4)
 
 
 def markdown_tables(text):

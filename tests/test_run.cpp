@@ -294,3 +294,30 @@ TEST_CASE("an optimizer has an evaluation point exactly when its info names one"
     CHECK(o->has_eval_point() == !e.info.eval_point.empty());
   }
 }
+
+TEST_CASE("an evaluation point on the lean path: sparse logging and a gradient budget",
+          "[run][eval]") {
+  // Without a target the steps between logging points take the lean path, and x is measured
+  // only at logging points: the logged values must be those of an every-step trace.
+  RunSettings every;
+  every.budget.iters = 200;
+  RunSettings sparse = every;
+  sparse.log.every = 37;
+  const RunResult a = run_spec("rosenbrock", "sfadamw:lr=0.01", every);
+  const RunResult b = run_spec("rosenbrock", "sfadamw:lr=0.01", sparse);
+  REQUIRE(b.trace.size() == 7);  // 0, 37, ..., 185, 200
+  for (const auto& tp : b.trace) {
+    CHECK(tp.loss == a.trace[std::size_t(tp.iter)].loss);
+    CHECK(tp.eval_loss == a.trace[std::size_t(tp.iter)].eval_loss);
+  }
+  CHECK(b.summary.final_loss == a.summary.final_loss);
+  CHECK(b.summary.best_loss >= a.summary.best_loss);  // fewer points measured
+  // A gradient budget ends the lean stretch mid-way: the run stops at it, judged at x there.
+  RunSettings evals;
+  evals.budget.grad_evals = 123;
+  evals.log.every = 50;
+  const RunResult c = run_spec("rosenbrock", "sfadamw:lr=0.01", evals);
+  CHECK(c.summary.iters == 123);
+  CHECK(c.trace.back().iter == 123);
+  CHECK(c.summary.final_loss == a.trace[123].eval_loss);
+}

@@ -78,7 +78,11 @@ toml::table columns_table() {
                                  {"needs", to_string(c.needs)},
                                  {"timing", c.timing}});
   for (const SummaryStat& s : summary_stats()) stats.push_back(s.name);
-  return toml::table{{"runs", runs}, {"traces", traces}, {"summary_stats", stats}};
+  toml::array budget;
+  for (const BudgetColumn& c : budget_columns())
+    budget.push_back(toml::table{{"name", c.name}, {"help", c.help}});
+  return toml::table{
+      {"runs", runs}, {"traces", traces}, {"summary_stats", stats}, {"budget", budget}};
 }
 
 // What budget.csv holds (random search): its metric and direction, and each table's k values.

@@ -31,7 +31,7 @@ struct LambConfig {
                               "decoupled decay λ, added to the direction inside the trust ratio",
                               Range::nonnegative),
                      flag_key(&C::bias_correction, "bias_correction", "0",
-                              "1 bias-corrects m and v (optax's form)")}});
+                              "1 bias-corrects m and v (as optax, which does not clip ‖θ‖)")}});
   }
 };
 
@@ -71,11 +71,11 @@ class Lamb {
     }
     const T lr = T(c_.lr) * lr_scale;
     for (const Block& b : layout_) {
-      T xx = 0, rr = 0;
+      double xx = 0, rr = 0;  // in double, so that float's norms of long blocks stay exact enough
       for_each_run(b, [&](Index at, Index n) {
         moments(k, n, x.data() + at, g.data() + at, m_.data() + at, v_.data() + at, xx, rr);
       });
-      const T phi = std::min(std::sqrt(xx), T(10)), norm = std::sqrt(rr);
+      const T phi = T(std::min(std::sqrt(xx), 10.0)), norm = T(std::sqrt(rr));
       const T ratio = phi == 0 || norm == 0 ? T(1) : phi / norm;
       for_each_run(b, [&](Index at, Index n) {
         move(k, lr * ratio, n, x.data() + at, m_.data() + at, v_.data() + at);
@@ -95,14 +95,17 @@ class Lamb {
     T direction(T m, T v, T x) const { return (m / bc1) / (std::sqrt(v / bc2) + eps) + wd * x; }
   };
   static void moments(const Coefficients& k, Index n, const T* __restrict x, const T* __restrict g,
-                      T* __restrict m, T* __restrict v, T& xx, T& rr) {
+                      T* __restrict m, T* __restrict v, double& xx, double& rr) {
+    double sx = xx, sr = rr;  // in registers, not through the references
     for (Index i = 0; i < n; ++i) {
       m[i] = k.b1 * m[i] + (1 - k.b1) * g[i];
       v[i] = k.b2 * v[i] + (1 - k.b2) * g[i] * g[i];
       const T r = k.direction(m[i], v[i], x[i]);
-      xx += x[i] * x[i];
-      rr += r * r;
+      sx += double(x[i]) * double(x[i]);
+      sr += double(r) * double(r);
     }
+    xx = sx;
+    rr = sr;
   }
   static void move(const Coefficients& k, T step, Index n, T* __restrict x, const T* __restrict m,
                    const T* __restrict v) {

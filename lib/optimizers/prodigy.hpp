@@ -123,17 +123,17 @@ class Prodigy {
   static void first_pass(const First& k, Index n, const T* __restrict x, const T* __restrict g,
                          const T* __restrict x0, T* __restrict m, T* __restrict v, T* __restrict s,
                          double& dot, double& l1) {
-    T sum_dot = 0, sum_s = 0;
+    double sum_dot = 0, sum_s = 0;  // in double, for float's sake
     for (Index i = 0; i < n; ++i) {
       const T gi = g[i];
-      sum_dot += gi * (x0[i] - x[i]);
+      sum_dot += double(gi) * double(x0[i] - x[i]);
       m[i] = k.b1 * m[i] + k.m_gain * gi;
       v[i] = k.b2 * v[i] + k.v_gain * gi * gi;
       s[i] = k.b3 * s[i] + k.scale * gi;
-      sum_s += std::abs(s[i]);
+      sum_s += double(std::abs(s[i]));
     }
-    dot = double(sum_dot);
-    l1 = double(sum_s);
+    dot = sum_dot;
+    l1 = sum_s;
   }
   static void second_pass(T dlr, T decay, T eps, Index n, T* __restrict x, const T* __restrict m,
                           const T* __restrict v) {
