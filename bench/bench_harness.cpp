@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <string>
 #include <utility>
 
 #include "bench/harness_run.hpp"
@@ -124,11 +125,12 @@ BENCHMARK(BM_CallLoop)->Unit(benchmark::kMillisecond);
 
 // The same through the harness: registry optimizer, virtual problem, schedule, 100 log-spaced
 // logging points, target check, divergence check.
-void BM_RunLoop(benchmark::State& state) {
-  bench::HarnessRun harness_run(kSteps);
+void run_loop(benchmark::State& state, const std::string& optimizer, bool target) {
+  bench::HarnessRun harness_run(kSteps, optimizer, target);
   for (auto _ : state) benchmark::DoNotOptimize(harness_run());
   count_steps(state);
 }
+void BM_RunLoop(benchmark::State& state) { run_loop(state, "adam:lr=1e-3", true); }
 BENCHMARK(BM_RunLoop)->Unit(benchmark::kMillisecond);
 
 // Schedule-free AdamW through the run loop: the loss at its evaluation point x costs one more
@@ -136,17 +138,11 @@ BENCHMARK(BM_RunLoop)->Unit(benchmark::kMillisecond);
 // without one, only the 100 logging points. BM_RunLoop_adamw is the same loop for an optimizer
 // judged at its iterate, for comparison.
 void BM_RunLoop_sfadamw(benchmark::State& state, bool target) {
-  bench::HarnessRun harness_run(kSteps, "sfadamw:lr=1e-3", target);
-  for (auto _ : state) benchmark::DoNotOptimize(harness_run());
-  count_steps(state);
+  run_loop(state, "sfadamw:lr=1e-3", target);
 }
 BENCHMARK_CAPTURE(BM_RunLoop_sfadamw, target, true)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_RunLoop_sfadamw, no_target, false)->Unit(benchmark::kMillisecond);
-void BM_RunLoop_adamw(benchmark::State& state) {
-  bench::HarnessRun harness_run(kSteps, "adamw:lr=1e-3", true);
-  for (auto _ : state) benchmark::DoNotOptimize(harness_run());
-  count_steps(state);
-}
+void BM_RunLoop_adamw(benchmark::State& state) { run_loop(state, "adamw:lr=1e-3", true); }
 BENCHMARK(BM_RunLoop_adamw)->Unit(benchmark::kMillisecond);
 
 // A sweep of 120 runs (rotated 100-D quadratics, 4 optimizers × 5 rates × 6 seeds, about

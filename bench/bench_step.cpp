@@ -43,8 +43,8 @@ void BM_Step(benchmark::State& state, const OptimizerEntry* entry) {
 const bool registered = [] {
   for (Eigen::Index n = 1 << 10; n <= 1 << 24; n *= 4)
     for (const auto& e : optimizer_registry()) {
-      // Matrix optimizers: BM_MatrixStep (bench_matrix.cpp), as adafactor, which requires an lr.
-      if (e.info.blocks == BlockUse::matrix || has_required_key(e)) continue;
+      // The others: BM_MatrixStep (bench_matrix.cpp).
+      if (!steps_at_defaults_on_a_vector(e)) continue;
       benchmark::RegisterBenchmark(("BM_Step/" + e.info.name + "/double").c_str(), BM_Step<double>,
                                    &e)
           ->Arg(n)

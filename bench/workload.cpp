@@ -115,7 +115,7 @@ bool problem_exists(const std::string& spec) {
 std::vector<Workload> workloads() {
   std::vector<Workload> all;
   for (const auto& e : optimizer_registry()) {
-    if (e.info.blocks == BlockUse::matrix || has_required_key(e)) continue;  // as BM_Step
+    if (!steps_at_defaults_on_a_vector(e)) continue;
     const std::string name = e.info.name;
     all.push_back({"step:" + name, [name] { return prepare_step(name); }});
   }

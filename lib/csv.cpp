@@ -3,6 +3,7 @@
 #include <csv.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -112,6 +113,10 @@ std::size_t CsvTable::column(std::string_view name) const {
   for (std::size_t i = 0; i < header.size(); ++i)
     if (header[i] == name) return i;
   throw UsageError(fmt::format("{}: missing column '{}'", source, name));
+}
+
+bool CsvTable::has(std::string_view name) const {
+  return std::find(header.begin(), header.end(), name) != header.end();
 }
 
 namespace {

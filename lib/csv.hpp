@@ -49,6 +49,7 @@ struct CsvTable {
   std::vector<long> lines;  // the line each row started on, for error messages
   // The index of a column; throws UsageError naming the file and the column when missing.
   std::size_t column(std::string_view name) const;
+  bool has(std::string_view name) const;
   std::string source;
 };
 

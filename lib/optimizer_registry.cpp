@@ -132,8 +132,9 @@ const OptimizerEntry& find_optimizer(std::string_view name) {
   throw UsageError(fmt::format("unknown optimizer '{}' (known: {})", name, fmt::join(names, ", ")));
 }
 
-bool has_required_key(const OptimizerEntry& e) {
-  return std::any_of(e.keys.begin(), e.keys.end(), [](const Key& k) { return k.required; });
+bool steps_at_defaults_on_a_vector(const OptimizerEntry& e) {
+  return e.info.blocks != BlockUse::matrix &&
+         std::none_of(e.keys.begin(), e.keys.end(), [](const Key& k) { return k.required; });
 }
 
 Params parse_optimizer(std::string_view spec) {

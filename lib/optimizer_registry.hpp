@@ -25,8 +25,9 @@ const std::vector<OptimizerEntry>& optimizer_registry();
 // Line-search and second-order methods (lbfgs, cg, newton): double only, with an Oracle.
 const std::vector<OptimizerEntry>& oracle_optimizer_registry();
 const OptimizerEntry& find_optimizer(std::string_view name);  // throws UsageError
-// Whether a spec must give some key (shampoo's lr and eps): the bare name does not bind.
-bool has_required_key(const OptimizerEntry& e);
+// Whether the bare name makes an optimizer that steps on one plain vector: not matrix-only and
+// no key a spec must give (adafactor's lr). BM_Step and the step workloads time these.
+bool steps_at_defaults_on_a_vector(const OptimizerEntry& e);
 
 // Checks a spec against the optimizer's keys; the result builds any number of runs.
 Params parse_optimizer(std::string_view spec);

@@ -40,13 +40,13 @@ std::vector<GoldenCase> read_set(const std::string& set) {
     out.push_back(c);
   }
   const auto id = losses.column("case"), iter = losses.column("iter"), loss = losses.column("loss");
-  const auto& h = losses.header;
-  const bool with_eval = std::find(h.begin(), h.end(), "eval_loss") != h.end();
+  const bool with_eval = losses.has("eval_loss");
+  const auto eval_loss = with_eval ? losses.column("eval_loss") : 0;
   for (const auto& row : losses.rows) {
     GoldenCase& c = out.at(index.at(std::stoi(row[id])));
     if (std::stol(row[iter]) != long(c.losses.size())) throw std::runtime_error("losses.csv order");
     c.losses.push_back(std::stod(row[loss]));
-    if (with_eval) c.eval_losses.push_back(std::stod(row[losses.column("eval_loss")]));
+    if (with_eval) c.eval_losses.push_back(std::stod(row[eval_loss]));
   }
   return out;
 }

@@ -47,10 +47,7 @@ class StartValues {
  public:
   StartValues(const CsvTable& traces, const std::string& column,
               const std::vector<RunSpec>& specs) {
-    const auto has = [&](const std::string& name) {
-      return std::find(traces.header.begin(), traces.header.end(), name) != traces.header.end();
-    };
-    if (column.empty() || !has(column) || !has("iter")) return;
+    if (column.empty() || !traces.has(column) || !traces.has("iter")) return;
     const std::size_t id = traces.column("run_id"), iter = traces.column("iter"),
                       value = traces.column(column);
     for (const auto& row : traces.rows)
@@ -100,6 +97,15 @@ Stats stats_of(std::vector<double> v) {
     return {kNaN, kNaN, kNaN, kNaN};
   std::sort(v.begin(), v.end());
   return {quantile(v, 0.5), quantile(v, 0.25), quantile(v, 0.75), mean_of(v)};
+}
+
+// The configurations' values seed by seed: element r holds each configuration's value at rep r.
+std::vector<std::vector<double>> values_by_rep(const std::vector<const Configuration*>& configs,
+                                               int seeds) {
+  std::vector<std::vector<double>> out(static_cast<std::size_t>(seeds));
+  for (std::size_t r = 0; r < out.size(); ++r)
+    for (const Configuration* c : configs) out[r].push_back(c->by_rep[r]);
+  return out;
 }
 
 std::string cell(double v) { return std::isnan(v) ? std::string() : format_number(v); }
@@ -217,24 +223,18 @@ void write_budget(const Experiment& e, const CsvTable& runs, const CsvTable& tra
     };
     if (!defaults.empty()) {
       std::vector<double> by_rep;
-      for (int r = 0; r < e.seeds; ++r) {
-        std::vector<double> v;
-        for (const Configuration* c : defaults) v.push_back(c->by_rep[std::size_t(r)]);
-        by_rep.push_back(mean_of(v));
-      }
+      for (const auto& v : values_by_rep(defaults, e.seeds)) by_rep.push_back(mean_of(v));
       write(0, defaults.size(), stats_of(by_rep));
     }
+    const auto drawn = values_by_rep(random, e.seeds);  // gathered once for every k
     for (int k : budget_ks(e, *plan)) {
       if (k > int(random.size()))
         throw std::logic_error(fmt::format("budget.csv: k = {} > N = {}", k, random.size()));
       std::vector<double> by_rep;
-      for (int r = 0; r < e.seeds; ++r) {
-        std::vector<double> v;
-        for (const Configuration* c : random) v.push_back(c->by_rep[std::size_t(r)]);
+      for (const auto& v : drawn)
         by_rep.push_back(std::any_of(v.begin(), v.end(), [](double x) { return std::isnan(x); })
                              ? kNaN
                              : expected_best(v, k, maximize));
-      }
       write(k, random.size(), stats_of(by_rep));
     }
   }
