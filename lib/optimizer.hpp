@@ -17,6 +17,7 @@
 #include <concepts>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lib/config.hpp"
@@ -39,6 +40,15 @@ enum class BlockUse {
   matrix  // needs a matrix block (muon, shampoo, soap); a problem without one is a usage error
 };
 
+// A framework's version of an optimizer, selected by the key `flavor=<name>`: the values it gives
+// the optimizer's keys (its form and its defaults) where the spec does not give them, and what
+// else differs that no key expresses. Every optimizer with flavors has `torch`, its default.
+struct Flavor {
+  std::string name;  // torch, optax, keras, ensmallen
+  std::vector<std::pair<std::string, std::string>> sets;
+  std::string note = {};
+};
+
 struct OptimizerInfo {
   std::string name;
   std::string summary;    // one line
@@ -51,6 +61,8 @@ struct OptimizerInfo {
   // Where the optimizer is judged when not at its iterate (the run loop's eval_loss), in words;
   // empty: at the iterate.
   std::string eval_point = {};
+  // The frameworks' versions (`flavor=`); empty: the optimizer has none.
+  std::vector<Flavor> flavors = {};
   // Words one step reads plus writes per parameter at the default keys (x, g and the state
   // vectors): the memory traffic the benchmarks' bytes/s counts.
   int words_per_param = 0;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "lib/optimizers/adabelief.hpp"
 #include "lib/optimizers/adadelta.hpp"
@@ -38,6 +39,30 @@
 namespace descent {
 namespace {
 
+// The key `flavor` first, and each flavor's values as defaults of the keys it sets. A flavor that
+// names a key the optimizer lacks is a bug of its declaration, reported when the registry is
+// built (and by tests/test_flavors.cpp).
+void add_flavors(OptimizerEntry& e) {
+  if (e.info.flavors.empty()) return;
+  std::vector<std::string> names;
+  for (const Flavor& f : e.info.flavors) {
+    names.push_back(f.name);
+    for (const auto& [key, value] : f.sets) {
+      auto k =
+          std::find_if(e.keys.begin(), e.keys.end(), [&](const Key& k) { return k.name == key; });
+      if (k == e.keys.end())
+        throw std::logic_error(
+            fmt::format("{} flavor {} sets no key '{}'", e.info.name, f.name, key));
+      k->flavor_defaults.emplace_back(f.name, value);
+    }
+  }
+  if (names.front() != "torch")
+    throw std::logic_error(fmt::format("{}: the first flavor must be torch", e.info.name));
+  e.keys.insert(e.keys.begin(),
+                choice_key(std::string(kFlavorKey), "torch",
+                           "the framework whose form and defaults the other keys take", names));
+}
+
 template <template <class> class O>
 OptimizerEntry entry() {
   OptimizerEntry e{O<double>::info(), {}, {}, {}, {}};
@@ -45,6 +70,7 @@ OptimizerEntry entry() {
   const bool own = e.info.own_weight_decay;
   e.keys =
       with_keys({keys_of<typename O<double>::Config>(), keys_of(GradientTransform::fields(own))});
+  add_flavors(e);
   e.make_double = [own](const Params& p, const Layout& l) -> std::unique_ptr<Optimizer<double>> {
     return std::make_unique<Erased<O, double>>(p, GradientTransform::read(p, own), l);
   };
@@ -137,9 +163,23 @@ bool steps_at_defaults_on_a_vector(const OptimizerEntry& e) {
          std::none_of(e.keys.begin(), e.keys.end(), [](const Key& k) { return k.required; });
 }
 
+bool has_flavors(const OptimizerEntry& e) { return !e.info.flavors.empty(); }
+
+std::string no_flavors(const OptimizerEntry& e) {
+  std::vector<std::string> with;
+  for (const auto& other : optimizer_registry())
+    if (has_flavors(other)) with.push_back(other.info.name);
+  return fmt::format("optimizer '{}' has no flavors (optimizers with flavors: {})", e.info.name,
+                     fmt::join(with, ", "));
+}
+
 Params parse_optimizer(std::string_view spec) {
   const Spec s = parse_spec(spec);
   const OptimizerEntry& e = find_optimizer(s.name);
+  if (!has_flavors(e))
+    for (const auto& [key, value] : s.args)
+      if (key == kFlavorKey)
+        throw UsageError(fmt::format("optimizer spec '{}': {}", s.text, no_flavors(e)));
   Params p = bind_spec(s, e.keys, "optimizer");
   e.check(p);
   return p;

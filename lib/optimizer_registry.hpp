@@ -29,6 +29,10 @@ const OptimizerEntry& find_optimizer(std::string_view name);  // throws UsageErr
 // no key a spec must give (adafactor's lr). BM_Step and the step workloads time these.
 bool steps_at_defaults_on_a_vector(const OptimizerEntry& e);
 
+// Whether the optimizer has flavors (`flavor=`), and the message for using one where it has none.
+bool has_flavors(const OptimizerEntry& e);
+std::string no_flavors(const OptimizerEntry& e);
+
 // Checks a spec against the optimizer's keys; the result builds any number of runs.
 Params parse_optimizer(std::string_view spec);
 

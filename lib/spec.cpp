@@ -87,6 +87,21 @@ std::string check_value(const Key& key, const std::string& value, double& number
   return {};
 }
 
+// The flavor the spec selects: its `flavor` key, given or by default ("" without one).
+std::string flavor_of(const Spec& spec, std::span<const Key> keys) {
+  for (const auto& [k, v] : spec.args)
+    if (k == kFlavorKey) return v;
+  auto key =
+      std::find_if(keys.begin(), keys.end(), [](const Key& k) { return k.name == kFlavorKey; });
+  return key == keys.end() ? "" : key->default_value;
+}
+
+const std::string& default_for(const Key& key, const std::string& flavor) {
+  for (const auto& [name, value] : key.flavor_defaults)
+    if (name == flavor) return value;
+  return key.default_value;
+}
+
 }  // namespace
 
 bool parse_double(std::string_view s, double& out) {
@@ -152,11 +167,12 @@ Params bind_spec(const Spec& spec, std::span<const Key> keys, std::string_view w
   }
   Params p;
   p.name_ = spec.name;
+  const std::string flavor = flavor_of(spec, keys);
   for (const Key& key : keys) {
     auto given = std::find_if(spec.args.begin(), spec.args.end(),
                               [&](const auto& a) { return a.first == key.name; });
     const bool is_given = given != spec.args.end();
-    const std::string value = is_given ? given->second : key.default_value;
+    const std::string value = is_given ? given->second : default_for(key, flavor);
     if (!is_given && key.required)
       throw UsageError(fmt::format("{} spec '{}': key '{}' is required ({})", what, spec.text,
                                    key.name, key.help));

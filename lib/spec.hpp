@@ -63,7 +63,13 @@ struct Key {
   Range range = Range::any;
   std::vector<std::string> choices;  // for Kind::choice
   bool required = false;             // no default: a spec must give it
+  // Defaults of particular flavors (flavor name, value): a spec whose key `flavor` names one of
+  // them takes that value instead of default_value when it does not give the key.
+  std::vector<std::pair<std::string, std::string>> flavor_defaults = {};
 };
+
+// The key that selects a flavor: a framework's version of a component (lib/optimizer.hpp Flavor).
+inline constexpr std::string_view kFlavorKey = "flavor";
 
 // Short constructors for key tables.
 Key real_key(std::string name, std::string def, std::string help, Range range = Range::any);
@@ -105,7 +111,8 @@ class Params {
   std::map<std::string, double, std::less<>> number_;
 };
 
-// `what` names the kind of component ("optimizer", "problem", "schedule") in messages.
+// `what` names the kind of component ("optimizer", "problem", "schedule") in messages. A key
+// that is not given takes its default for the spec's flavor (Key::flavor_defaults), if any.
 Params bind_spec(const Spec& spec, std::span<const Key> keys, std::string_view what);
 
 // Strict number parsing shared with the CLI and file readers: the whole string must parse.

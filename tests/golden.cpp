@@ -12,10 +12,8 @@
 
 namespace descent::testing {
 
-namespace {
-
 // One folder of cases: cases.csv and losses.csv (with eval_loss in the modern set).
-std::vector<GoldenCase> read_set(const std::string& set) {
+std::vector<GoldenCase> golden_set(const std::string& set) {
   const std::string dir = DESCENT_SOURCE_DIR "/tests/golden/" + set;
   const CsvTable cases = read_csv(dir + "cases.csv");
   const CsvTable losses = read_csv(dir + "losses.csv");
@@ -51,11 +49,9 @@ std::vector<GoldenCase> read_set(const std::string& set) {
   return out;
 }
 
-}  // namespace
-
 std::vector<GoldenCase> golden_cases() {
-  std::vector<GoldenCase> all = read_set("");
-  for (GoldenCase& c : read_set("modern/")) all.push_back(std::move(c));
+  std::vector<GoldenCase> all = golden_set("");
+  for (GoldenCase& c : golden_set("modern/")) all.push_back(std::move(c));
   return all;
 }
 

@@ -11,7 +11,7 @@ namespace descent::testing {
 
 struct GoldenCase {
   int id;
-  std::string set;  // "" (torch.optim) or "modern/" (the authors' code)
+  std::string set;  // "" (torch.optim), "modern/" (the authors' code), "flavors/" (NumPy)
   std::string problem, optimizer, schedule;
   VecX x0;
   long iters;
@@ -19,6 +19,8 @@ struct GoldenCase {
   std::vector<double> eval_losses;  // at the evaluation point; empty when the set has none
 };
 
+// One set: the folder under tests/golden/ ("", "modern/", "flavors/").
+std::vector<GoldenCase> golden_set(const std::string& set);
 // Both sets: tests/golden/ and tests/golden/modern/.
 std::vector<GoldenCase> golden_cases();
 // The losses our implementation produces for the case, iter 0..iters: at the iterate and at

@@ -76,9 +76,13 @@ TEST_CASE("descent list --markdown gives one table row per registered component"
   CHECK(lines.size() ==
         descent::optimizer_registry().size() + descent::oracle_optimizer_registry().size());
   // Own keys with defaults and the other choices; the shared clip and weight_decay left out.
-  CHECK_THAT(opt.out, Catch::Contains("| `momentum` | `lr=1e-3` `momentum=0.9` "
-                                      "`variant=classic` (`ewa`, `cs231n`) | classic: "));
-  CHECK_THAT(opt.out, Catch::Contains("`weight_decay=1e-2` `amsgrad=0` |"));  // adamw's own
+  CHECK_THAT(
+      opt.out,
+      Catch::Contains(
+          "| `momentum` | `flavor=torch` (`optax`, `keras`, `ensmallen`) `lr=1e-3` `momentum=0.9` "
+          "`variant=classic` (`ewa`, `cs231n`) | classic: "));
+  CHECK_THAT(opt.out,
+             Catch::Contains("`weight_decay=1e-2` `amsgrad=0` `amsgrad_of=raw`"));  // adamw's own
   CHECK_THAT(opt.out, !Catch::Contains("`clip=0`"));
   CHECK_THAT(opt.out, Catch::Contains("\\|g_t\\|"));  // adamax's |g_t|, escaped in a cell
   const Outcome cols = run_descent("list columns --markdown");

@@ -48,13 +48,19 @@ amsgrad = [0, 1]
   std::set<std::string> lrs, ams;
   for (std::size_t i = 0; i < a.size(); ++i) {
     CHECK(a[i].config == b[i].config);
-    const double lr = std::stod(a[i].hp[0].second), beta1 = std::stod(a[i].hp[1].second);
+    const auto hp = [&](const std::string& key) {
+      for (const auto& [k, v] : a[i].hp)
+        if (k == key) return v;
+      FAIL("no key " << key);
+      return std::string();
+    };
+    const double lr = std::stod(hp("lr")), beta1 = std::stod(hp("beta1"));
     CHECK(lr >= 1e-4);
     CHECK(lr <= 1e-1);
     CHECK(beta1 >= 0.5);
     CHECK(beta1 <= 0.99);
-    lrs.insert(a[i].hp[0].second);
-    ams.insert(a[i].hp[4].second);
+    lrs.insert(hp("lr"));
+    ams.insert(hp("amsgrad"));
   }
   CHECK(lrs.size() == 20);
   CHECK(ams.size() == 2);

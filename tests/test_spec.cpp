@@ -31,7 +31,8 @@ TEST_CASE("binding fills defaults and keeps given values", "[spec]") {
   CHECK(p.flag("amsgrad"));
   CHECK_FALSE(parse_optimizer("adam").flag("amsgrad"));
   CHECK(p.canonical() ==
-        "adam:lr=0.01,beta1=0.9,beta2=0.999,eps=1e-8,amsgrad=1,bias_correction=1,clip=0,"
+        "adam:flavor=torch,lr=0.01,beta1=0.9,beta2=0.999,eps=1e-8,amsgrad=1,amsgrad_of=raw,"
+        "eps_form=corrected,eps_root=0,bias_correction=1,clip=0,"
         "weight_decay=0");
   CHECK(p.given().size() == 2);
 }

@@ -25,12 +25,13 @@ struct ListArgs {
   bool verbose = false, markdown = false;
 };
 
-const std::vector<std::string> kTargets = {"optimizers", "problems", "schedules", "columns",
-                                           "outputs"};
+const std::vector<std::string> kTargets = {"optimizers", "flavors", "problems",
+                                           "schedules",  "columns", "outputs"};
 
 CLI::App* add(CLI::App& app, ListArgs& a) {
   auto* cmd = app.add_subcommand(
-      "list", "List optimizers, problems, schedules, result columns or output files");
+      "list",
+      "List optimizers, their flavors, problems, schedules, result columns or output files");
   cmd->add_option("what", a.what, fmt::format("{}", fmt::join(kTargets, " | ")))
       ->required()
       ->check(CLI::IsMember(kTargets));
@@ -51,6 +52,19 @@ std::string keys_text(const std::vector<Key>& keys) {
     parts.push_back(k.name + "=" + value);
   }
   return parts.empty() ? "(none)" : fmt::format("{}", fmt::join(parts, " "));
+}
+
+// What a flavor sets: `alpha=0.9 eps_in_sqrt=1`, or that it is torch's form and defaults.
+std::string sets_text(const Flavor& f) {
+  if (f.sets.empty()) return "(torch's form and defaults)";
+  std::vector<std::string> parts;
+  for (const auto& [key, value] : f.sets) parts.push_back(key + "=" + value);
+  return fmt::format("{}", fmt::join(parts, " "));
+}
+
+void print_flavors(const OptimizerEntry& e) {
+  for (const Flavor& f : e.info.flavors)
+    fmt::print("      {:<10} {}{}\n", f.name, f.name == "torch" ? "" : sets_text(f) + "; ", f.note);
 }
 
 void print_keys(const std::vector<Key>& keys, bool verbose) {
@@ -77,7 +91,17 @@ void print_text(const std::string& what, bool verbose) {
         if (verbose && !e.info.differences.empty())
           fmt::print("    differences: {}\n", e.info.differences);
         print_keys(e.keys, verbose);
+        if (verbose && !e.info.flavors.empty()) {
+          fmt::print("    flavors (flavor=NAME sets these keys where the spec does not):\n");
+          print_flavors(e);
+        }
       }
+  } else if (what == "flavors") {
+    for (const auto& e : optimizer_registry()) {
+      if (e.info.flavors.empty()) continue;
+      fmt::print("{}\n", e.info.name);
+      print_flavors(e);
+    }
   } else if (what == "problems") {
     for (const auto& e : problem_registry()) {
       fmt::print("{:<16} {}\n    {}\n", e.info.name, e.info.summary,
@@ -183,9 +207,37 @@ void optimizers_markdown() {
     }
 }
 
+// One row per optimizer and flavor, and the meaning of every key a flavor sets.
+void flavors_markdown() {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> named;  // the keys flavors set, each once
+  std::vector<std::vector<std::string>> meanings;
+  for (const auto& e : optimizer_registry())
+    for (const Flavor& f : e.info.flavors) {
+      std::vector<std::string> sets;
+      for (const auto& [key, value] : f.sets) {
+        sets.push_back(code(key + "=" + value));
+        if (std::find(named.begin(), named.end(), key) != named.end()) continue;
+        named.push_back(key);
+        const auto k =
+            std::find_if(e.keys.begin(), e.keys.end(), [&](const Key& k) { return k.name == key; });
+        if (k->kind == Kind::choice || k->kind == Kind::flag)
+          meanings.push_back({code(key), k->help, code(k->default_value)});
+      }
+      rows.push_back({code(e.info.name), code(f.name),
+                      sets.empty() ? "—" : fmt::format("{}", fmt::join(sets, " ")), f.note});
+    }
+  print_table({"optimizer", "flavor", "sets", "framework"}, rows);
+  fmt::print(
+      "\nThe forms the flavors choose (a rate or ε a flavor sets is that framework's "
+      "default):\n\n");
+  print_table({"key", "meaning", "torch"}, meanings);
+}
+
 void print_markdown(const std::string& what) {
   std::vector<std::vector<std::string>> rows;
   if (what == "optimizers") return optimizers_markdown();
+  if (what == "flavors") return flavors_markdown();
   if (what == "problems") {
     for (const auto& e : problem_registry())
       rows.push_back({code(e.info.name), keys_cell(e.info.keys), e.info.definition});

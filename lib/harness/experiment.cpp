@@ -163,6 +163,8 @@ OptimizerPlan parse_optimizer_plan(const Context& c, const std::string& label, c
       }
     } else if (key == "batch") {
       plan.batches = batches_of(c, full, *node);
+    } else if (key == kFlavorKey && !has_flavors(*entry)) {
+      c.fail(full, node, no_flavors(*entry));
     } else if (std::none_of(entry->keys.begin(), entry->keys.end(),
                             [&](const Key& k) { return k.name == key; })) {
       c.fail(full, node, fmt::format("optimizer '{}' has no key '{}'", plan.optimizer, key));

@@ -8,7 +8,8 @@
 // The paper has no rate (η = 1, torch's default). As in torch, Keras and optax, η scales the
 // applied step but not the Δθ that E[Δθ²] accumulates, so the schedule's factor (which scales η)
 // changes only the step taken. Defaults are torch's (ρ = 0.9, ε = 1e-6); the paper used
-// ρ = 0.95, Keras uses η = 1e-3, ρ = 0.95, ε = 1e-7.
+// ρ = 0.95. The frameworks share this form and differ only in defaults (their flavors): Keras
+// η = 1e-3, ρ = 0.95, ε = 1e-7; ensmallen ρ = 0.95.
 //
 // The update is one fused, vectorized loop: reads x, g, E[g²], E[Δθ²]; writes x, E[g²], E[Δθ²]
 // (7 words per parameter).
@@ -48,6 +49,12 @@ class Adadelta {
                 "θ_{t−1} + η Δθ_t",
             .reference = "Zeiler 2012; torch.optim.Adadelta",
             .own_weight_decay = false,
+            .flavors = {{"torch", {}, "torch.optim.Adadelta, the defaults"},
+                        {"optax", {}, "optax.adadelta: torch's form and defaults"},
+                        {"keras",
+                         {{"lr", "1e-3"}, {"rho", "0.95"}, {"eps", "1e-7"}},
+                         "keras.optimizers.Adadelta (Keras 3)"},
+                        {"ensmallen", {{"rho", "0.95"}}, "ens::AdaDelta"}},
             .words_per_param = 7};  // reads x, g, E[g²], E[Δθ²]; writes x, E[g²], E[Δθ²]
   }
 

@@ -28,6 +28,21 @@ namespace descent {
 
 enum class MomentumForm { classic, ewa, cs231n };
 
+// The frameworks' momentum methods, shared with nesterov (`nesterov` names the argument that
+// selects Nesterov's form in each call). Keras's SGD defaults to μ = 0, plain gradient descent,
+// which this optimizer is not: its flavor keeps μ = 0.9.
+inline std::vector<Flavor> momentum_flavors(bool nesterov) {
+  const std::string n = nesterov ? ", nesterov=True" : "";
+  return {{"torch", {}, "torch.optim.SGD(momentum=μ" + n + "), the defaults"},
+          {"optax", {}, "optax.sgd(momentum=μ" + n + "): torch's form (no default rate)"},
+          {"keras",
+           {{"lr", "0.01"}, {"variant", "cs231n"}},
+           "keras.optimizers.SGD(momentum=μ" + n + "); Keras's default μ is 0, kept at 0.9"},
+          {"ensmallen",
+           {{"lr", "0.01"}, {"momentum", "0.5"}, {"variant", "cs231n"}},
+           nesterov ? "ens::NesterovMomentumSGD" : "ens::MomentumSGD"}};
+}
+
 struct MomentumConfig {
   double lr, momentum;
   MomentumForm variant;
@@ -58,6 +73,7 @@ class Momentum {
                 "v_t = μ v_{t−1} − η g_t, θ_t = θ_{t−1} + v_t",
             .reference = "Polyak 1964; Sutskever et al. 2013; torch.optim.SGD(momentum)",
             .own_weight_decay = false,
+            .flavors = momentum_flavors(false),
             .words_per_param = 5};  // reads x, g, v; writes x, v
   }
 

@@ -18,6 +18,7 @@
 
 #include "lib/config.hpp"
 #include "lib/optimizer.hpp"
+#include "lib/optimizers/momentum.hpp"
 
 namespace descent {
 
@@ -51,6 +52,7 @@ class Nesterov {
                 "+ μ) v_t",
             .reference = "Nesterov 1983; Sutskever et al. 2013; torch.optim.SGD(nesterov=True)",
             .own_weight_decay = false,
+            .flavors = momentum_flavors(true),
             .words_per_param = 5};  // reads x, g, v; writes x, v
   }
 

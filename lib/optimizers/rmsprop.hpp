@@ -7,14 +7,16 @@
 //   momentum μ > 0:  b_t = μ b_{t−1} + g_t / (√v̂_t + ε),  θ_t = θ_{t−1} − η b_t
 //   (v_0 = ḡ_0 = b_0 = 0)
 //
-// ε is added after the root (torch). Keras and TF put it inside, g / √(v̂_t + ε), and so does
-// optax.rmsprop (eps_in_sqrt=True by default); their defaults are also α = 0.9 (here 0.99).
-// With momentum, torch keeps η outside the buffer (b sums g / (√v̂ + ε), like classic momentum);
-// TF and Keras accumulate η g / √(v̂ + ε) in it, which differs once the rate changes.
+// Named variants (each framework's choice is its flavor):
+// - eps_in_sqrt=1 (optax, Keras, TensorFlow) adds ε inside the root: g_t / √(v̂_t + ε). Near the
+//   optimum, where v̂ falls below ε, this caps the step at η g/√ε instead of η g/ε.
+// - rate_in_buffer=1 (optax, Keras, TensorFlow) accumulates rate-scaled steps,
+//   b_t = μ b_{t−1} + η_t g_t / (√v̂_t + ε), θ_t = θ_{t−1} − b_t; the same as torch's at a constant
+//   rate, but a decaying rate shrinks only the new step, not the momentum already gathered.
 //
-// The update is one fused, vectorized loop, instantiated per (centered, momentum) so that the
-// loop has no branch: reads x, g, v; writes x, v (5 words per parameter); momentum adds b and
-// centered adds ḡ (2 words each).
+// The update is one fused, vectorized loop per (centered, momentum, eps_in_sqrt, rate_in_buffer),
+// chosen when the optimizer is built, so that the loop has no branch: reads x, g, v; writes x, v
+// (5 words per parameter); momentum adds b and centered adds ḡ (2 words each).
 #pragma once
 
 #include <cmath>
@@ -26,7 +28,7 @@ namespace descent {
 
 struct RmspropConfig {
   double lr, alpha, eps, momentum;
-  bool centered;
+  bool centered, eps_in_sqrt, rate_in_buffer;
   static Fields<RmspropConfig> fields() {
     return {
         real_key(&RmspropConfig::lr, "lr", "1e-2", "step size η", Range::positive),
@@ -36,7 +38,11 @@ struct RmspropConfig {
         real_key(&RmspropConfig::momentum, "momentum", "0",
                  "momentum μ on the scaled gradient (0: off)", Range::unit_open),
         flag_key(&RmspropConfig::centered, "centered", "0",
-                 "divide by the root of the variance estimate")};
+                 "divide by the root of the variance estimate"),
+        flag_key(&RmspropConfig::eps_in_sqrt, "eps_in_sqrt", "0",
+                 "ε inside the root, g/√(v̂ + ε) (optax, Keras)"),
+        flag_key(&RmspropConfig::rate_in_buffer, "rate_in_buffer", "0",
+                 "the momentum buffer sums η g/(√v̂ + ε) (optax, Keras)")};
   }
 };
 
@@ -48,7 +54,8 @@ class Rmsprop {
       : c_(c),
         v_(Vec<T>::Zero(n)),
         mean_(Vec<T>::Zero(c.centered ? n : 0)),
-        buf_(Vec<T>::Zero(c.momentum > 0 ? n : 0)) {}
+        buf_(Vec<T>::Zero(c.momentum > 0 ? n : 0)),
+        loop_(loop_for(c)) {}
 
   static OptimizerInfo info() {
     return {.name = "rmsprop",
@@ -60,14 +67,24 @@ class Rmsprop {
                 "ε), θ_t = θ_{t−1} − η b_t",
             .reference = "Tieleman & Hinton 2012; centered: Graves 2013; torch.optim.RMSprop",
             .own_weight_decay = false,
+            .flavors = {{"torch", {}, "torch.optim.RMSprop, the defaults"},
+                        {"optax",
+                         {{"alpha", "0.9"}, {"eps_in_sqrt", "1"}, {"rate_in_buffer", "1"}},
+                         "optax.rmsprop (no default rate: torch's stays)"},
+                        {"keras",
+                         {{"lr", "1e-3"},
+                          {"alpha", "0.9"},
+                          {"eps", "1e-7"},
+                          {"eps_in_sqrt", "1"},
+                          {"rate_in_buffer", "1"}},
+                         "keras.optimizers.RMSprop (Keras 3), as tf.keras"},
+                        {"ensmallen", {}, "ens::RMSProp: torch's form and defaults, no momentum"}},
             .words_per_param = 5};  // reads x, g, v; writes x, v (defaults: no b, no ḡ)
   }
 
   void step(VecRef<T> x, CVecRef<T> g, T lr_scale) {
-    const T lr = T(c_.lr) * lr_scale;
-    const bool momentum = c_.momentum > 0;
-    if (c_.centered) return momentum ? update<true, true>(x, g, lr) : update<true, false>(x, g, lr);
-    return momentum ? update<false, true>(x, g, lr) : update<false, false>(x, g, lr);
+    const Coefficients k{T(c_.alpha), T(c_.eps), T(c_.momentum), T(c_.lr) * lr_scale};
+    loop_(k, x.size(), x.data(), g.data(), v_.data(), mean_.data(), buf_.data());
   }
 
   void reset() {
@@ -81,16 +98,9 @@ class Rmsprop {
     T alpha, eps, mu, lr;
   };
 
-  template <bool kCentered, bool kMomentum>
-  void update(VecRef<T> x, CVecRef<T> g, T lr) {
-    const Coefficients k{T(c_.alpha), T(c_.eps), T(c_.momentum), lr};
-    fused<kCentered, kMomentum>(k, x.size(), x.data(), g.data(), v_.data(), mean_.data(),
-                                buf_.data());
-  }
-
   // Restrict-qualified parameters, not local pointers: GCC honours `restrict` only on the former,
   // so the loop needs no run-time overlap checks (see Adam's fused loop).
-  template <bool kCentered, bool kMomentum>
+  template <bool kCentered, bool kMomentum, bool kEpsInSqrt, bool kRateInBuffer>
   static void fused(const Coefficients& k, Eigen::Index n, T* __restrict x, const T* __restrict g,
                     T* __restrict v, T* __restrict mean, T* __restrict buf) {
     for (Eigen::Index i = 0; i < n; ++i) {
@@ -103,19 +113,38 @@ class Rmsprop {
         mean[i] = mi;
         vhat = vi - mi * mi;
       }
-      const T root = std::sqrt(vhat);
-      if constexpr (kMomentum) {
-        const T bi = k.mu * buf[i] + gi / (root + k.eps);
+      const T denom = kEpsInSqrt ? std::sqrt(vhat + k.eps) : std::sqrt(vhat) + k.eps;
+      if constexpr (kMomentum && kRateInBuffer) {
+        const T bi = k.mu * buf[i] + k.lr * gi / denom;
+        buf[i] = bi;
+        x[i] -= bi;
+      } else if constexpr (kMomentum) {
+        const T bi = k.mu * buf[i] + gi / denom;
         buf[i] = bi;
         x[i] -= k.lr * bi;
       } else {
-        x[i] -= k.lr * gi / (root + k.eps);
+        x[i] -= k.lr * gi / denom;
       }
     }
   }
 
+  using Loop = void (*)(const Coefficients&, Eigen::Index, T*, const T*, T*, T*, T*);
+
+  // The loop of the configuration's form; rate_in_buffer changes nothing without momentum.
+  static Loop loop_for(const Config& c) {
+    return pick<>(c.centered, c.momentum > 0, c.eps_in_sqrt, c.momentum > 0 && c.rate_in_buffer);
+  }
+  template <bool... kChosen, class... Rest>
+  static Loop pick(bool flag, Rest... rest) {
+    if constexpr (sizeof...(Rest) == 0)
+      return flag ? &fused<kChosen..., true> : &fused<kChosen..., false>;
+    else
+      return flag ? pick<kChosen..., true>(rest...) : pick<kChosen..., false>(rest...);
+  }
+
   Config c_;
   Vec<T> v_, mean_, buf_;
+  Loop loop_;
 };
 
 }  // namespace descent
