@@ -25,7 +25,7 @@ else
   $py scripts/provenance.py record --exe build/descent --out build/.facts.json
 fi
 experiments=(default conditioning valleys saddles batch-size mlp-moons mlp-digits schedules lbfgs-minibatch
-  mlp-matrix tuning-budget modern)
+  mlp-matrix tuning-budget modern flavors)
 
 # The quick runs keep only their tables (results/quick/tables/); their CSV goes to scratch.
 out=results tables=results/tables
@@ -86,7 +86,7 @@ for e in "${experiments[@]}"; do
   esac
   y=gap
   [[ $e == mlp-* ]] && y=test_acc
-  [[ $e == mlp-matrix ]] && y=loss
+  [[ $e == mlp-matrix || $e == flavors ]] && y=loss
   $py scripts/plot_convergence.py "$out/$e" --x "$x" --y "$y" --out "$figures" >/dev/null
   [[ $e == batch-size ]] && $py scripts/plot_convergence.py "$out/$e" --x time_s --out "$figures" >/dev/null
   [[ $e == mlp-matrix ]] && $py scripts/plot_convergence.py "$out/$e" --x time_s --y loss --out "$figures" >/dev/null
