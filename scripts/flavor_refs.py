@@ -158,7 +158,8 @@ def torch_adam(x, g, s, p, lr, t):
     """adam.py _single_tensor_adam (1.13):
     m.mul_(b1).add_(g, alpha=1-b1); v.mul_(b2).addcmul_(g, g, value=1-b2)
     step_size = lr/bc1; [vmax = maximum(vmax, v)]
-    denom = (sqrt(v or vmax)/sqrt(bc2)).add_(eps); x.addcdiv_(m, denom, -step_size)
+    denom = (sqrt(v or vmax)/sqrt(bc2)).add_(eps)
+    x.addcdiv_(m, denom, value=-step_size)
     """
     b1, b2 = p["b1"], p["b2"]
     m = s["m"] = zeros(s, "m", x) * b1 + (1 - b1) * g
@@ -180,7 +181,8 @@ def torch_adamw(x, g, s, p, lr, t):
 def torch_rmsprop(x, g, s, p, lr, t):
     """rmsprop.py _single_tensor_rmsprop (1.13):
     sq.mul_(alpha).addcmul_(g, g, 1-alpha)
-    centered: ga.mul_(alpha).add_(g, 1-alpha); avg = sq.addcmul(ga, ga, -1).sqrt_()
+    centered: ga.mul_(alpha).add_(g, 1-alpha)
+              avg = sq.addcmul(ga, ga, value=-1).sqrt_()
     else avg = sq.sqrt();  avg = avg.add_(eps)
     momentum > 0: buf.mul_(momentum).addcdiv_(g, avg); x.add_(buf, alpha=-lr)
     else x.addcdiv_(g, avg, value=-lr)
@@ -282,7 +284,8 @@ def optax_adam_u(x, g, s, p, t, nesterov=False):
     b1 = p["b1"]
     mu, nu = optax_moments(x, g, s, p)
     if nesterov:
-        mu_hat = b1 * (mu / (1 - b1 ** (t + 1))) + (1 - b1) * (g / (1 - b1 ** t))
+        mu_hat = (b1 * (mu / (1 - b1 ** (t + 1)))
+                  + (1 - b1) * (g / (1 - b1 ** t)))
     else:
         mu_hat = mu / (1 - b1 ** t)
     nu_hat = nu / (1 - p["b2"] ** t)
@@ -334,7 +337,8 @@ def optax_adagrad(x, g, s, p, lr, t):
     """alias.py adagrad -> scale_by_rss (transform.py:66-75):
     sos = g^2 + sos (sos0 = initial_accumulator_value);
     u = where(sos > 0, rsqrt(sos + eps), 0) * g"""
-    sos = s["sos"] = g ** 2 + zeros(s, "sos", x, p["initial_accumulator_value"])
+    sos0 = zeros(s, "sos", x, p["initial_accumulator_value"])
+    sos = s["sos"] = g ** 2 + sos0
     inv = np.where(sos > 0, 1.0 / np.sqrt(sos + p["eps"]), 0.0)
     return x + (-lr) * (inv * g)
 
@@ -353,7 +357,8 @@ def optax_adadelta(x, g, s, p, lr, t):
 def optax_sgd(x, g, s, p, lr, nesterov):
     """alias.py sgd (:2150-2161): chain(trace(momentum, nesterov), scale_by_lr)
     -- momentum BEFORE the rate: tr = g + mu*tr;
-    update = g + mu*tr (nesterov, _accumulation.py:75) or tr; x += -lr*update"""
+    update = g + mu*tr (nesterov, _accumulation.py:75) or tr;
+    x += -lr*update"""
     mu = p["momentum"]
     tr = s["tr"] = g + mu * zeros(s, "tr", x)
     u = g + mu * tr if nesterov else tr
@@ -379,7 +384,8 @@ def optax_adamax(x, g, s, p, lr, t):
     u = (mu/(1-b1**t)) / nu"""
     b1 = p["b1"]
     mu = s["mu"] = (1 - b1) * g + b1 * zeros(s, "mu", x)
-    nu = s["nu"] = np.maximum(np.abs(g) + p["eps"], p["b2"] * zeros(s, "nu", x))
+    nu0 = zeros(s, "nu", x)
+    nu = s["nu"] = np.maximum(np.abs(g) + p["eps"], p["b2"] * nu0)
     return x + (-lr) * ((mu / (1 - b1 ** t)) / nu)
 
 
@@ -604,8 +610,9 @@ def resolve(spec):
             p.get("momentum") or p.get("centered")):
         return None  # RMSPropUpdate has neither momentum nor centering
     fname = name
-    if name == "adam" and p.get("amsgrad") and flavor in ("optax", "ensmallen"):
-        fname = "amsgrad"  # separate optimizer there (optax.amsgrad, AMSGrad)
+    separate = ("optax", "ensmallen")  # optax.amsgrad, ens::AMSGrad
+    if name == "adam" and p.get("amsgrad") and flavor in separate:
+        fname = "amsgrad"
     return globals()[PREFIX[flavor] + fname], p
 
 
@@ -645,7 +652,7 @@ def run(spec, schedule, problem):
     alt = trajectory(fn, p, schedule, x1, loss, grad)
     worst = max(abs(a - b) / abs(a) if a else abs(b) for a, b in zip(out, alt))
     if not worst <= CHAOS_TOL:
-        return None, f"chaotic: a 1-ulp change of x0 moves a loss by {worst:.1e}"
+        return None, f"chaotic: 1 ulp in x0 moves a loss by {worst:.1e}"
     return out, None
 
 
@@ -762,8 +769,9 @@ ctor's, not NadamUpdate's 0.99), scheduleDecay 4e-3, AdaDelta rho 0.95.
 def readme(cases, skipped, dropped):
     src = "\n".join(f"- {k}: {v}." for k, v in SOURCES.items())
     drp = "; ".join(f"`{s}` on {p} ({w})" for s, p, w in dropped) or "none"
+    skp = ", ".join(f"`{s}`" for s in skipped) or "none"
     return README.format(ncases=len(cases), sources=src, dropped=drp,
-                         skipped=", ".join(f"`{s}`" for s in skipped) or "none")
+                         skipped=skp)
 
 
 def main(argv):
