@@ -214,24 +214,33 @@ class Adam {
     if (!c_.bias_correction) {
       step_.fill(1);
       root_scale_.fill(1);
-      inv_bc2_.fill(1);
+      return;  // inv_bc2_ stays 1, as filled at construction
+    }
+    if (c_.eps_form == EpsForm::folded) {
+      for (int j = 0; j < kBlock; ++j) step_[j] = std::sqrt(1 - b2t[j]) / (1 - b1t[j]);
+      root_scale_.fill(1);
       return;
     }
-    const bool folded = c_.eps_form == EpsForm::folded;
-    const bool scaled_v = form_ != Form::plain && form_ != Form::raw_max;  // the forms that use c
+    // One loop per form, so that each stays a vector loop (a ternary per element would not).
     for (int j = 0; j < kBlock; ++j) {
-      step_[j] = folded ? std::sqrt(1 - b2t[j]) / (1 - b1t[j]) : 1 / (1 - b1t[j]);
-      root_scale_[j] = folded ? 1 : 1 / std::sqrt(1 - b2t[j]);
-      inv_bc2_[j] = folded || !scaled_v ? 1 : 1 / (1 - b2t[j]);
+      step_[j] = 1 / (1 - b1t[j]);
+      root_scale_[j] = 1 / std::sqrt(1 - b2t[j]);
     }
+    if (form_ != Form::plain && form_ != Form::raw_max)  // the forms that use c
+      for (int j = 0; j < kBlock; ++j) inv_bc2_[j] = 1 / (1 - b2t[j]);
   }
 
   static constexpr int kBlock = 8;
+  static constexpr std::array<double, kBlock> filled(double value) {
+    std::array<double, kBlock> a;
+    a.fill(value);
+    return a;
+  }
   Config c_;
   Form form_;
   Vec<T> m_, v_, vmax_;
   double beta1_t_ = 1, beta2_t_ = 1;  // β1^t, β2^t of the block's last step
-  std::array<double, kBlock> step_, root_scale_, inv_bc2_;
+  std::array<double, kBlock> step_, root_scale_, inv_bc2_ = filled(1);
   int next_ = 0;  // the next step's index into the block
 };
 
