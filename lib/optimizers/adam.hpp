@@ -122,12 +122,11 @@ class Adam {
   // One step at the rate α = lr that first shrinks θ by the factor `keep`: θ ← keep θ − ...
   // (AdamW's decoupled decay, keep = 1 − α λ; Adam's keep = 1 is exact, so both share this loop).
   void update(VecRef<T> x, CVecRef<T> g, T lr, T keep) {
-    const Moments k{T(c_.beta1),          T(c_.beta2),           T(c_.eps),          T(c_.eps_root),
-                    lr * T(step_[next_]), T(root_scale_[next_]), T(inv_bc2_[next_]), keep};
     if (form_ == Form::plain) [[likely]]
-      fused<Form::plain>(k, x.size(), x.data(), g.data(), m_.data(), v_.data(), nullptr);
+      fused<Form::plain>(moments(lr, keep), x.size(), x.data(), g.data(), m_.data(), v_.data(),
+                         nullptr);
     else
-      other_forms(k, x, g);
+      other_forms(lr, keep, x.size(), x.data(), g.data());
     if (++next_ == kBlock) prepare_corrections();
   }
 
@@ -155,20 +154,26 @@ class Adam {
     T b1, b2, eps, eps_root, step_size, root_scale, inv_bc2, keep;
   };
 
-  [[gnu::noinline]] void other_forms(const Moments& k, VecRef<T> x, CVecRef<T> g) {
-    T *xp = x.data(), *m = m_.data(), *v = v_.data(), *vmax = vmax_.data();
-    const T* gp = g.data();
-    const Eigen::Index n = x.size();
+  Moments moments(T lr, T keep) const {
+    return {T(c_.beta1),          T(c_.beta2),           T(c_.eps),          T(c_.eps_root),
+            lr * T(step_[next_]), T(root_scale_[next_]), T(inv_bc2_[next_]), keep};
+  }
+
+  // Out of line, with plain arguments: the plain form's step then builds no Moments in memory
+  // and copies no Eigen::Ref for a call it does not make (30 instructions of a 2-D step).
+  [[gnu::noinline]] void other_forms(T lr, T keep, Eigen::Index n, T* x, const T* g) {
+    const Moments k = moments(lr, keep);
+    T *m = m_.data(), *v = v_.data(), *vmax = vmax_.data();
     switch (form_) {
       case Form::plain:
       case Form::raw_max:
-        return fused<Form::raw_max>(k, n, xp, gp, m, v, vmax);
+        return fused<Form::raw_max>(k, n, x, g, m, v, vmax);
       case Form::root:
-        return fused<Form::root>(k, n, xp, gp, m, v, vmax);
+        return fused<Form::root>(k, n, x, g, m, v, vmax);
       case Form::raw_max_root:
-        return fused<Form::raw_max_root>(k, n, xp, gp, m, v, vmax);
+        return fused<Form::raw_max_root>(k, n, x, g, m, v, vmax);
       case Form::corrected_max:
-        return fused<Form::corrected_max>(k, n, xp, gp, m, v, vmax);
+        return fused<Form::corrected_max>(k, n, x, g, m, v, vmax);
     }
   }
 
