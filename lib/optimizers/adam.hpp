@@ -45,19 +45,25 @@ Fields<C> moment_keys(const std::string& eps = "1e-8") {
 enum class EpsForm { corrected, folded };
 enum class AmsgradOf { raw, corrected };
 
+// Where ε meets the bias correction (see above), shared by adam, adamw and nadam.
+template <class C>
+Field<C> eps_form_key() {
+  return choice_key<C, EpsForm>(
+      &C::eps_form, "eps_form", "corrected",
+      "ε on the corrected root (torch) or √(1 − β2^t) folded into α (Keras, ensmallen)",
+      {{"corrected", EpsForm::corrected}, {"folded", EpsForm::folded}});
+}
+
 // Adam's named forms (see above), shared by adam and adamw.
 template <class C>
 Fields<C> adam_form_keys() {
-  return {
-      flag_key<C>(&C::amsgrad, "amsgrad", "0", "divide by a running maximum of v"),
-      choice_key<C, AmsgradOf>(&C::amsgrad_of, "amsgrad_of", "raw",
-                               "the maximum of the raw v (torch) or of v/(1 − β2^t) (optax)",
-                               {{"raw", AmsgradOf::raw}, {"corrected", AmsgradOf::corrected}}),
-      choice_key<C, EpsForm>(&C::eps_form, "eps_form", "corrected",
-                             "ε on the corrected root (torch) or corrections folded into α (Keras)",
-                             {{"corrected", EpsForm::corrected}, {"folded", EpsForm::folded}}),
-      real_key<C>(&C::eps_root, "eps_root", "0", "added inside the root, √(v̂ + eps_root)",
-                  Range::nonnegative)};
+  return {flag_key<C>(&C::amsgrad, "amsgrad", "0", "divide by a running maximum of v"),
+          choice_key<C, AmsgradOf>(&C::amsgrad_of, "amsgrad_of", "raw",
+                                   "the maximum of the raw v (torch) or of v/(1 − β2^t) (optax)",
+                                   {{"raw", AmsgradOf::raw}, {"corrected", AmsgradOf::corrected}}),
+          eps_form_key<C>(),
+          real_key<C>(&C::eps_root, "eps_root", "0", "added inside the root, √(v̂ + eps_root)",
+                      Range::nonnegative)};
 }
 
 struct AdamConfig {

@@ -24,7 +24,7 @@
 
 #include "lib/config.hpp"
 #include "lib/optimizer.hpp"
-#include "lib/optimizers/adam.hpp"  // moment_keys, EpsForm
+#include "lib/optimizers/adam.hpp"  // moment_keys, eps_form_key
 
 namespace descent {
 
@@ -36,18 +36,15 @@ struct NadamConfig {
   EpsForm eps_form;
   static Fields<NadamConfig> fields() {
     using C = NadamConfig;
-    return join<C>(
-        {{real_key(&C::lr, "lr", "2e-3", "step size α", Range::positive)},
-         moment_keys<C>(),
-         {real_key(&C::momentum_decay, "momentum_decay", "4e-3", "ψ of the momentum schedule μ_t",
-                   Range::nonnegative),
-          choice_key(
-              &C::momentum_schedule, "momentum_schedule", "dozat",
-              "μ_t = β1 (1 − ½ · 0.96^(t ψ)) (torch) or μ_t = β1 (optax)",
-              {{"dozat", MomentumSchedule::dozat}, {"constant", MomentumSchedule::constant}}),
-          choice_key(&C::eps_form, "eps_form", "corrected",
-                     "ε on the corrected root (torch) or √(1 − β2^t) folded into α (ensmallen)",
-                     {{"corrected", EpsForm::corrected}, {"folded", EpsForm::folded}})}});
+    return join<C>({{real_key(&C::lr, "lr", "2e-3", "step size α", Range::positive)},
+                    moment_keys<C>(),
+                    {real_key(&C::momentum_decay, "momentum_decay", "4e-3",
+                              "ψ of the momentum schedule μ_t", Range::nonnegative),
+                     choice_key(&C::momentum_schedule, "momentum_schedule", "dozat",
+                                "μ_t = β1 (1 − ½ · 0.96^(t ψ)) (torch) or μ_t = β1 (optax)",
+                                {{"dozat", MomentumSchedule::dozat},
+                                 {"constant", MomentumSchedule::constant}}),
+                     eps_form_key<C>()}});
   }
 };
 
