@@ -11,6 +11,7 @@ packages=(
   python3 python3-numpy python3-pandas python3-matplotlib python3-tabulate
   valgrind
   qemu-user
+  slurm-wlm munge
 )
 
 missing=()

@@ -22,7 +22,19 @@ TEST_CASE("merged shards equal the unsharded sweep", "[outputs]") {
   sweep(e, whole, 2);
   CHECK(sweep(e, s0, 1, 0, 3).ran == 14);
   sweep(e, s1, 1, 1, 3);
-  CHECK_THROWS_WITH(merge_sweeps({s0, s1}, merged), Catch::Contains("a shard is missing"));
+  CHECK_THROWS_WITH(
+      merge_sweeps({s0, s1}, merged),
+      Catch::Contains("runs present: shard 2/3 missing (no directory given holds it)"));
+  // A folder that is not there is missing; one with partial files is incomplete, and says so.
+  CHECK_THROWS_WITH(merge_sweeps({s0, s1, s2}, merged),
+                    Catch::Contains("1 of 3 directories not finished: ") &&
+                        Catch::Contains("_s2_" + std::to_string(::getpid()) + " is missing"));
+  fs::create_directories(s2);
+  { std::ofstream(s2 / "runs.partial.csv") << "run_id\n5\n"; }
+  CHECK_THROWS_WITH(
+      merge_sweeps({s0, s1, s2}, merged),
+      Catch::Contains("_s2_" + std::to_string(::getpid()) + " is incomplete (1 runs finished;"));
+  fs::remove_all(s2);
   sweep(e, s2, 1, 2, 3);
   CHECK_THROWS_WITH(merge_sweeps({s0, s1, s1}, merged), Catch::Contains("appears twice"));
   merge_sweeps({s2, s0, s1}, merged);

@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   add_gradcheck_command(app, action);
   add_sweep_command(app, action);
   add_merge_command(app, action);
+  add_slurm_command(app, action);
 
   std::vector<std::string> names;
   for (const auto* sub : app.get_subcommands({})) names.push_back(sub->get_name());

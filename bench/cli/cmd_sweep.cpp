@@ -28,7 +28,13 @@ std::pair<int, int> parse_shard(const std::string& text) {
   return {int(i), int(n)};
 }
 
-extern "C" void on_interrupt(int) { request_stop(); }
+// SIGINT (Ctrl-C) and SIGTERM (scancel, a SLURM time limit, kill) both stop the sweep after
+// the runs in flight, which keeps every finished run for --resume.
+volatile std::sig_atomic_t g_signal = 0;
+extern "C" void on_interrupt(int signal) {
+  g_signal = signal;
+  request_stop();
+}
 
 int run_sweep_command(const SweepArgs& a) {
   SweepOptions o;
@@ -41,14 +47,16 @@ int run_sweep_command(const SweepArgs& a) {
   o.dry_run = a.dry_run;
   o.quiet = a.quiet;
   std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
   const SweepOutcome r = run_sweep(e, o);
   std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
   if (a.dry_run) return 0;
   if (r.interrupted) {
     fmt::print(stderr,
                "interrupted: {} of {} runs finished are kept in {}; continue with --resume\n",
                r.ran + r.skipped, r.total, r.dir.string());
-    return 130;
+    return 128 + g_signal;
   }
   if (!a.quiet)
     fmt::print(stderr, "{}: {} runs ({} ok, {} diverged, {} errors{}) -> {}\n", e.name, r.total,

@@ -43,5 +43,6 @@ void add_run_command(CLI::App& app, Action& action);
 void add_gradcheck_command(CLI::App& app, Action& action);
 void add_sweep_command(CLI::App& app, Action& action);
 void add_merge_command(CLI::App& app, Action& action);
+void add_slurm_command(CLI::App& app, Action& action);
 
 }  // namespace descent::cli

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 #include <numeric>
+#include <regex>
 #include <set>
 
 #include "lib/harness/best.hpp"
@@ -36,10 +37,54 @@ void write_table(const CsvTable& table, const std::filesystem::path& path) {
 
 std::string read_text(const std::filesystem::path& path) {
   std::ifstream in(path);
-  if (!in)
-    throw UsageError(fmt::format("merge: {} has no {} (not a finished sweep)",
-                                 path.parent_path().string(), path.filename().string()));
   return {std::istreambuf_iterator<char>(in), {}};
+}
+
+// Why a shard directory cannot be merged yet, or "" when it holds a finished sweep. A missing
+// shard never ran (or went elsewhere); an incomplete one stopped (failed, cancelled, timed out)
+// and `--resume` finishes it.
+std::string unfinished(const std::filesystem::path& dir) {
+  if (!std::filesystem::is_directory(dir)) return fmt::format("{} is missing", dir.string());
+  if (std::filesystem::exists(dir / "runs.partial.csv"))
+    return fmt::format(
+        "{} is incomplete ({} runs finished; `descent sweep` of that shard with --out {} "
+        "--resume finishes it)",
+        dir.string(), read_csv(dir / "runs.partial.csv").rows.size(), dir.string());
+  for (const char* name : {"experiment.toml", "runs.csv", "traces.csv"})
+    if (!std::filesystem::exists(dir / name))
+      return fmt::format("{} has no {} (not a finished sweep)", dir.string(), name);
+  return "";
+}
+
+// The shard a finished sweep's meta.json names, "I/N" ("0/1": unsharded).
+std::string shard_of(const std::filesystem::path& dir) {
+  static const std::regex re(R"re("shard"\s*:\s*"(\d+/\d+)")re");
+  const std::string text = read_text(dir / "meta.json");
+  std::smatch m;
+  return std::regex_search(text, m, re) ? m[1].str() : "";
+}
+
+// Which of the N shards none of `dirs` holds, when they all name shards of one N; else only
+// that one is missing.
+std::string missing_shards(const std::vector<std::filesystem::path>& dirs) {
+  std::set<int> held;
+  int shards = 0;
+  for (const auto& dir : dirs) {
+    const std::string s = shard_of(dir);
+    const auto slash = s.find('/');
+    if (slash == std::string::npos) return "; a shard is missing";
+    const int n = std::stoi(s.substr(slash + 1));
+    if (shards && n != shards) return "; a shard is missing";
+    shards = n;
+    held.insert(std::stoi(s.substr(0, slash)));
+  }
+  std::vector<std::string> missing;
+  for (int i = 0; i < shards; ++i)
+    if (!held.count(i)) missing.push_back(fmt::format("{}/{}", i, shards));
+  if (missing.empty()) return "; a shard is missing";
+  return fmt::format(": shard{} {} missing (no directory given holds {})",
+                     missing.size() > 1 ? "s" : "", fmt::join(missing, ", "),
+                     missing.size() > 1 ? "them" : "it");
 }
 
 }  // namespace
@@ -109,6 +154,12 @@ void write_sweep_outputs(SweepData data, const std::filesystem::path& dir) {
 void merge_sweeps(const std::vector<std::filesystem::path>& dirs,
                   const std::filesystem::path& out) {
   if (dirs.empty()) throw UsageError("merge: no input directories");
+  std::vector<std::string> problems;
+  for (const auto& dir : dirs)
+    if (std::string why = unfinished(dir); !why.empty()) problems.push_back(std::move(why));
+  if (!problems.empty())
+    throw UsageError(fmt::format("merge: {} of {} directories not finished: {}", problems.size(),
+                                 dirs.size(), fmt::join(problems, "; ")));
   std::string text;
   CsvTable runs, traces;
   std::set<Index> ids;
@@ -133,7 +184,7 @@ void merge_sweeps(const std::vector<std::filesystem::path>& dirs,
   const std::size_t expected = expand(e).size();
   if (ids.size() != expected)
     throw UsageError(
-        fmt::format("merge: {} of {} runs present; a shard is missing", ids.size(), expected));
+        fmt::format("merge: {} of {} runs present{}", ids.size(), expected, missing_shards(dirs)));
   runs.source = (out / "runs.csv").string();
   write_sweep_outputs({e,
                        std::move(runs),

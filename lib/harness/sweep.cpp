@@ -77,8 +77,9 @@ class Executor {
   std::map<std::pair<std::string, std::uint64_t>, std::unique_ptr<Problem>> cache_;
 };
 
-// A target needs what it measures: gap and rel_gap need f*, test_acc a test set.
-void check_targets(const Experiment& e) {
+}  // namespace
+
+void check_experiment(const Experiment& e) {
   if (!e.target) return;
   for (const std::string& p : e.problems) {
     const auto problem = make_problem(p, run_seed(e, 0));
@@ -91,6 +92,8 @@ void check_targets(const Experiment& e) {
           "{}: target 'test_acc' needs a test set, which problem '{}' lacks", e.source, p));
   }
 }
+
+namespace {
 
 void finalize(const Experiment& e, const std::filesystem::path& dir, const SweepFacts& facts) {
   write_sweep_outputs(
@@ -167,7 +170,7 @@ SweepOutcome run_sweep(const Experiment& e, const SweepOptions& o) {
     print_dry_run(mine, done);
     return out;
   }
-  check_targets(e);
+  check_experiment(e);
   std::vector<const RunSpec*> pending;
   for (const RunSpec& r : mine)
     if (!done.count(r.run_id)) pending.push_back(&r);

@@ -30,6 +30,10 @@ struct SweepOutcome {
   bool interrupted = false;
 };
 
+// The checks that need the problems built, which a sweep makes before its first run: a target
+// needs what it measures (gap and rel_gap need f*, test_acc a test set).
+void check_experiment(const Experiment& e);
+
 SweepOutcome run_sweep(const Experiment& e, const SweepOptions& options);
 
 // Asks a running sweep to stop after the runs in flight (safe to call from a signal handler).
