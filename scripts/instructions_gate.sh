@@ -10,6 +10,8 @@
 #
 # The build goes to build-gate/ (or $DESCENT_GATE_BUILD_DIR): the portable Release build
 # (x86-64-v3, which valgrind decodes; it does not decode AVX-512), only descent_workload.
+# DESCENT_GATE_WORKLOAD=path uses that binary instead: ctest passes its own build's, when that
+# build is the same portable Release build, so that the test command does not build twice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,7 +38,10 @@ exec 9>"$build/.gate.lock"
 flock 9
 
 start=$SECONDS
-if ! { cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DDESCENT_NATIVE=OFF &&
+workload_exe=${DESCENT_GATE_WORKLOAD:-$build/descent_workload}
+if [[ -n "${DESCENT_GATE_WORKLOAD:-}" ]]; then
+  [[ -x "$workload_exe" ]] || { echo "error: DESCENT_GATE_WORKLOAD: no program $workload_exe" >&2; exit 2; }
+elif ! { cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DDESCENT_NATIVE=OFF &&
   cmake --build "$build" --target descent_workload -j "$(nproc)"; } >"$build/gate-build.log" 2>&1; then
   tail -n 30 "$build/gate-build.log" >&2
   echo "error: building descent_workload failed (log: $build/gate-build.log)" >&2
@@ -52,7 +57,7 @@ counts="$build/callgrind/counts.tsv"
 while IFS= read -r workload; do
   out="$build/callgrind/$(printf '%s' "$workload" | tr -c 'A-Za-z0-9_.=-' '_').out"
   if ! valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out" -q \
-    "$build/descent_workload" "$workload" >"$out.log" 2>&1; then
+    "$workload_exe" "$workload" >"$out.log" 2>&1; then
     cat "$out.log" >&2
     echo "error: workload '$workload' failed under valgrind" >&2
     exit 1
@@ -63,7 +68,7 @@ while IFS= read -r workload; do
     exit 1
   fi
   printf '%s\t%s\n' "$workload" "$total" >>"$counts"
-done < <("$build/descent_workload" --list)
+done < <("$workload_exe" --list)
 
 status=0
 /usr/bin/python3 - "$counts" "$baseline" "$tolerance" "$update" <<'EOF' || status=$?
