@@ -1,13 +1,18 @@
 #include "lib/csv.hpp"
 
 #include <csv.h>
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
+#include "lib/limits.hpp"
 #include "lib/spec.hpp"
 
 namespace descent {
@@ -19,26 +24,81 @@ std::filesystem::path partial_of(const std::filesystem::path& path) {
   return partial;
 }
 
-// The one way a result file appears: written whole under `<path>.partial`, then renamed; a
-// failed write removes the partial file and names the file in a UsageError.
-void commit_partial(const std::filesystem::path& partial, const std::filesystem::path& path,
-                    bool written) {
-  if (!written) {
-    std::error_code ignored;
-    std::filesystem::remove(partial, ignored);
-    throw UsageError(fmt::format("writing '{}' failed", path.string()));
+IoError io_error(const std::string& what, const std::filesystem::path& path, int error) {
+  return IoError(fmt::format("{} '{}': {}", what, path.string(), std::strerror(error)));
+}
+
+// Makes the data of a file, and its name in its folder, durable before a result counts as
+// written: without it a crash after the rename can leave an empty file under the final name.
+void sync_folder(const std::filesystem::path& path) {
+  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+// The one way a result file appears: written whole under `<path>.partial`, flushed, checked,
+// fsynced and renamed; a failed write removes the partial file and names the file and the OS
+// error in an IoError.
+void commit_file(std::FILE* file, const std::filesystem::path& partial,
+                 const std::filesystem::path& path) {
+  int error = 0;
+  if (std::fflush(file) != 0 || std::ferror(file)) error = errno ? errno : EIO;
+  if (!error && ::fsync(::fileno(file)) != 0) error = errno;
+  if (std::fclose(file) != 0 && !error) error = errno;
+  if (!error && ::rename(partial.c_str(), path.c_str()) != 0) error = errno;
+  if (error) {
+    ::unlink(partial.c_str());
+    throw io_error("writing", path, error);
   }
-  std::filesystem::rename(partial, path);
+  sync_folder(path);
+}
+
+std::FILE* open_for_writing(const std::filesystem::path& file, const std::filesystem::path& path,
+                            const char* mode) {
+  check_output_file(path);
+  if (path.has_parent_path()) make_folders(path.parent_path());
+  std::FILE* f = std::fopen(file.c_str(), mode);
+  if (!f) throw io_error("cannot write", file, errno);
+  return f;
 }
 
 }  // namespace
 
+void check_input_file(const std::filesystem::path& path, std::uintmax_t max_bytes) {
+  std::error_code ec;
+  const auto st = std::filesystem::status(path, ec);
+  if (ec || st.type() == std::filesystem::file_type::not_found) return;
+  if (st.type() != std::filesystem::file_type::regular)
+    throw UsageError(
+        fmt::format("'{}' is not a regular file (a folder, device or FIFO)", path.string()));
+  if (const auto size = std::filesystem::file_size(path, ec); !ec && size > max_bytes)
+    throw UsageError(fmt::format("'{}' has {} bytes, more than the limit of {}", path.string(),
+                                 size, max_bytes));
+}
+
+void check_output_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto st = std::filesystem::symlink_status(path, ec);
+  if (ec || st.type() == std::filesystem::file_type::not_found ||
+      st.type() == std::filesystem::file_type::regular)
+    return;
+  throw UsageError(fmt::format(
+      "'{}' is not a regular file (a folder, link, device or FIFO); refusing to replace it",
+      path.string()));
+}
+
+void make_folders(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw IoError(fmt::format("cannot make folder '{}': {}", dir.string(), ec.message()));
+}
+
 CsvWriter::CsvWriter(std::filesystem::path path, const std::vector<std::string>& header)
     : path_(std::move(path)), columns_(header.size()) {
   partial_ = partial_of(path_);
-  if (path_.has_parent_path()) std::filesystem::create_directories(path_.parent_path());
-  file_ = std::fopen(partial_.c_str(), "w");
-  if (!file_) throw UsageError(fmt::format("cannot write '{}'", partial_.string()));
+  file_ = open_for_writing(partial_, path_, "w");
   row(header);
 }
 
@@ -46,10 +106,10 @@ CsvWriter CsvWriter::appending(std::filesystem::path path, const std::vector<std
   CsvWriter w(std::move(path), header.size());
   w.partial_ = w.path_;
   w.keep_ = true;
-  const bool fresh = !std::filesystem::exists(w.path_) || std::filesystem::file_size(w.path_) == 0;
-  if (w.path_.has_parent_path()) std::filesystem::create_directories(w.path_.parent_path());
-  w.file_ = std::fopen(w.path_.c_str(), "a");
-  if (!w.file_) throw UsageError(fmt::format("cannot write '{}'", w.path_.string()));
+  std::error_code ec;
+  const bool fresh =
+      !std::filesystem::exists(w.path_) || std::filesystem::file_size(w.path_, ec) == 0;
+  w.file_ = open_for_writing(w.path_, w.path_, "a");
   if (fresh) w.row(header);
   return w;
 }
@@ -86,21 +146,22 @@ void CsvWriter::row(const std::vector<std::string>& fields) {
   std::fputc('\n', file_);
 }
 
-void CsvWriter::flush() { std::fflush(file_); }
+void CsvWriter::flush() {
+  if (std::fflush(file_) != 0 || std::ferror(file_))
+    throw io_error("appending to", path_, errno ? errno : EIO);
+}
 
 void CsvWriter::commit() {
-  const bool failed = std::ferror(file_) != 0;
-  const bool closed = std::fclose(file_) == 0;
+  std::FILE* f = file_;
   file_ = nullptr;
-  commit_partial(partial_, path_, !failed && closed);
+  commit_file(f, partial_, path_);
 }
 
 void write_text_file(const std::filesystem::path& path, std::string_view text) {
   const std::filesystem::path partial = partial_of(path);
-  std::ofstream out(partial);
-  out << text;
-  out.close();
-  commit_partial(partial, path, static_cast<bool>(out));
+  std::FILE* f = open_for_writing(partial, path, "w");
+  std::fwrite(text.data(), 1, text.size(), f);
+  commit_file(f, partial, path);
 }
 
 std::string format_number(double v) {
@@ -153,6 +214,7 @@ void on_row(int /*terminator*/, void* state) {
 }  // namespace
 
 CsvTable read_csv(const std::filesystem::path& path) {
+  check_input_file(path, limits::file_bytes);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UsageError(fmt::format("cannot read '{}'", path.string()));
   CsvTable table;

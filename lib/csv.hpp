@@ -1,7 +1,8 @@
 // CSV in and out, with libcsv doing the parsing and the quoting.
 //
-// Results are written to `<path>.partial` and renamed into place by commit(), so a failure
-// never leaves a half-written result file behind.
+// Results are written to `<path>.partial`, flushed, fsynced and renamed into place by
+// commit(), so a failure never leaves a half-written result file behind; a write error (disk
+// full, permission) is an IoError naming the file and the OS error.
 #pragma once
 
 #include <cstdio>
@@ -36,8 +37,21 @@ class CsvWriter {
   bool keep_ = false;  // appending files stay on disk
 };
 
+// An input file must be a regular file of at most `max_bytes`: a FIFO, a device (/dev/zero) or
+// a folder is refused before reading, instead of hanging or reading until memory runs out.
+// A missing file is left to the reader, whose message says so.
+void check_input_file(const std::filesystem::path& path, std::uintmax_t max_bytes);
+
+// An output path must be a regular file or not exist: a folder, a symlink, a device or a FIFO
+// is refused (UsageError), so that `--trace /dev/null` never replaces /dev/null.
+void check_output_file(const std::filesystem::path& path);
+
+// create_directories with the OS error in an IoError naming the folder (a file in the way, no
+// permission), instead of a filesystem_error.
+void make_folders(const std::filesystem::path& dir);
+
 // Writes a whole text file the same way: to `<path>.partial`, then renamed into place; on a
-// failure the partial file is removed and a UsageError names it.
+// failure the partial file is removed and an IoError names it and the OS error.
 void write_text_file(const std::filesystem::path& path, std::string_view text);
 
 // The shortest text that reads back as the same double; nan and inf as pandas reads them.

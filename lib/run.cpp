@@ -8,6 +8,7 @@
 #include <limits>
 #include <numeric>
 
+#include "lib/limits.hpp"
 #include "lib/oracle.hpp"
 
 namespace descent {
@@ -36,7 +37,20 @@ StepPlan plan_steps(const Problem& problem, const RunSettings& s) {
   Index steps = std::numeric_limits<int>::max();
   if (b.iters > 0) steps = b.iters;
   if (b.grad_evals > 0) steps = b.grad_evals;  // first-order methods spend one per step
-  if (b.epochs > 0) steps = static_cast<Index>(std::llround(b.epochs * double(per_epoch)));
+  if (b.epochs > 0)
+    steps = to_count(std::round(b.epochs * double(per_epoch)), "steps of the epochs budget", 1,
+                     limits::steps, "steps");
+  // The trace is bounded by the logging plan: at most limits::log_points points in memory.
+  const bool counted = b.iters > 0 || b.grad_evals > 0 || b.epochs > 0;
+  const double logged = s.log.points > 0 ? double(s.log.points)
+                                         : double(steps) / double(std::max<Index>(s.log.every, 1));
+  if (counted && logged > double(limits::log_points))
+    throw UsageError(fmt::format(
+        "logging every {} of {} steps (--log-every, or log in an experiment file) keeps {:.4g} "
+        "points, more than the limit 'log_points' of {}: log every {} or more steps, or "
+        "log-spaced points",
+        s.log.every, steps, logged, limits::log_points,
+        (steps + limits::log_points - 1) / limits::log_points));
   return {steps, per_epoch, batch};
 }
 

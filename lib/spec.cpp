@@ -5,20 +5,49 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
+
+#include "lib/limits.hpp"
 
 namespace descent {
+
+namespace {
+
+std::string one_line(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n')
+      out += "\\n";
+    else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+    else
+      out += c;
+  }
+  return out;
+}
+
+}  // namespace
 
 int guarded_main(int (*main)(int, char**), int argc, char** argv) {
   try {
     return main(argc, argv);
   } catch (const UsageError& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
+    fmt::print(stderr, "error: {}\n", one_line(e.what()));
     return 2;
+  } catch (const IoError& e) {
+    fmt::print(stderr, "error: {}\n", one_line(e.what()));
+    return 1;
   } catch (const NumericalError& e) {
-    fmt::print(stderr, "error: run failed: {}\n", e.what());
+    fmt::print(stderr, "error: run failed: {}\n", one_line(e.what()));
+    return 1;
+  } catch (const std::filesystem::filesystem_error& e) {  // a path the OS refused
+    fmt::print(stderr, "error: {}: {}\n", one_line(e.path1().string()), e.code().message());
+    return 1;
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr, "error: out of memory\n");
     return 1;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "error: internal: {}\n", e.what());
+    fmt::print(stderr, "error: internal: {}\n", one_line(e.what()));
     return 1;
   }
 }
@@ -63,10 +92,15 @@ std::string check_value(const Key& key, const std::string& value, double& number
       if (std::isinf(number) && !(key.range == Range::at_least_one_or_inf && number > 0))
         return "is not a finite number";
       break;
-    case Kind::integer:
-      if (!parse_double(value, number) || number != std::floor(number) || std::abs(number) > 1e15)
-        return "is not an integer";
+    case Kind::integer: {
+      if (!parse_double(value, number) || number != std::floor(number))
+        return "is not a whole number";
+      const std::int64_t max = key.max > 0 ? key.max : limits::spec_integer;
+      if (std::abs(number) > double(max))
+        return key.max > 0 ? fmt::format("must be at most {} (limit '{}')", max, key.max_name)
+                           : fmt::format("must be at most {} in magnitude", max);
       break;
+    }
     case Kind::flag:
       if (value == "1" || value == "true")
         number = 1;
@@ -195,6 +229,13 @@ Key real_key(std::string name, std::string def, std::string help, Range range) {
 }
 Key int_key(std::string name, std::string def, std::string help, Range range) {
   return Key{std::move(name), Kind::integer, std::move(def), std::move(help), range, {}};
+}
+Key size_key(std::string name, std::string def, std::string help, std::int64_t max,
+             std::string limit) {
+  Key k = int_key(std::move(name), std::move(def), std::move(help), Range::at_least_one);
+  k.max = max;
+  k.max_name = std::move(limit);
+  return k;
 }
 Key flag_key(std::string name, std::string def, std::string help) {
   return Key{std::move(name), Kind::flag, std::move(def), std::move(help), Range::any, {}};

@@ -29,9 +29,16 @@ struct NumericalError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Runs a program's main: a UsageError becomes one "error: <what>" line and exit status 2, a
-// NumericalError "error: run failed: <what>" and exit status 1, any other exception an
-// "error: internal: <what>" line and exit status 1.
+// A file that could not be written (disk full, no permission, a read-only file system): its
+// message names the file and the OS error. The CLI prints "error: <what>" and exits 1.
+struct IoError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Runs a program's main: a UsageError becomes one "error: <what>" line and exit status 2, an
+// IoError "error: <what>" and exit status 1, a NumericalError "error: run failed: <what>" and
+// exit status 1, any other exception an "error: internal: <what>" line and exit status 1. The
+// message is kept on one line (control characters, such as a newline in a spec, are escaped).
 int guarded_main(int (*main)(int, char**), int argc, char** argv);
 
 struct Spec {
@@ -66,6 +73,10 @@ struct Key {
   // Defaults of particular flavors (flavor name, value): a spec whose key `flavor` names one of
   // them takes that value instead of default_value when it does not give the key.
   std::vector<std::pair<std::string, std::string>> flavor_defaults = {};
+  // Integer keys: the largest magnitude allowed (0: limits::spec_integer, what an int holds);
+  // a size key names the limit it stands for (lib/limits.hpp), which the error quotes.
+  std::int64_t max = 0;
+  std::string max_name = {};
 };
 
 // The key that selects a flavor: a framework's version of a component (lib/optimizer.hpp Flavor).
@@ -74,6 +85,10 @@ inline constexpr std::string_view kFlavorKey = "flavor";
 // Short constructors for key tables.
 Key real_key(std::string name, std::string def, std::string help, Range range = Range::any);
 Key int_key(std::string name, std::string def, std::string help, Range range = Range::any);
+// An integer key >= 1 that sizes something: at most `max` (a limit of lib/limits.hpp, `limit`
+// its name there), checked before the component allocates anything.
+Key size_key(std::string name, std::string def, std::string help, std::int64_t max,
+             std::string limit);
 Key flag_key(std::string name, std::string def, std::string help);
 Key choice_key(std::string name, std::string def, std::string help,
                std::vector<std::string> choices);

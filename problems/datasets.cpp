@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "lib/csv.hpp"
+#include "lib/limits.hpp"
 #include "problems/linalg.hpp"
 
 #ifndef DESCENT_DATA_DIR
@@ -141,6 +142,9 @@ Dataset read_libsvm_data(const std::filesystem::path& path) {
       if (!row.empty() && index <= row.back().first)
         throw UsageError(fmt::format("{}:{}: index {} after index {} (indices must increase)",
                                      source, number, index, row.back().first));
+      if (index > limits::features)
+        throw UsageError(fmt::format("{}:{}: index {} is more than the limit 'features' of {}",
+                                     source, number, index, limits::features));
       row.emplace_back(index - 1, value);
       features = std::max(features, index);
     }
@@ -148,6 +152,8 @@ Dataset read_libsvm_data(const std::filesystem::path& path) {
   if (rows.empty()) throw UsageError(fmt::format("{}:1: no samples", source));
   Dataset d;
   d.source = source;
+  check_size(double(rows.size()) * double(features), limits::data_entries, "data_entries",
+             fmt::format("{}: {} samples × {} features", source, rows.size(), features));
   d.x.setZero(Index(rows.size()), features);
   for (std::size_t r = 0; r < rows.size(); ++r)
     for (const auto& [j, v] : rows[r]) d.x(Index(r), j) = v;
@@ -156,6 +162,7 @@ Dataset read_libsvm_data(const std::filesystem::path& path) {
 }
 
 Dataset read_data_file(const std::filesystem::path& path) {
+  check_input_file(path, limits::file_bytes);
   std::ifstream in(path);
   if (!in) throw UsageError(fmt::format("cannot read '{}'", path.string()));
   std::string line;
@@ -228,6 +235,11 @@ Dataset make_blobs(Index points, int classes, Index features, double noise, doub
   Rng rng(seed);
   Dataset d;
   d.source = "blobs";
+  check_size(double(points) * double(features), limits::data_entries, "data_entries",
+             fmt::format("blobs: {} points × {} features", points, features));
+  if (cond > 1)
+    check_size(double(features) * double(features), limits::dense_entries, "dense_entries",
+               fmt::format("blobs: the rotation's features² entries ({} features)", features));
   MatX means(features, classes);
   for (int k = 0; k < classes; ++k) {
     if (k == 1 && classes == 2) {
@@ -305,10 +317,13 @@ std::vector<Key> data_keys(const std::string& default_data, std::vector<Key> mod
   const std::vector<Key> split_and_synthetic = {
       real_key("test_frac", "0.2", "held-out fraction, stratified split from the seed",
                Range::unit_open),
-      int_key("points", "", "synthetic: samples (spiral 300, moons 400, blobs 1000)",
-              Range::at_least_one),
-      int_key("classes", "", "spiral, blobs: classes (2 for logreg, else 3)", Range::at_least_one),
-      int_key("features", "", "blobs: dimension (default 2)", Range::at_least_one),
+      flag_key("standardize", "1",
+               "standardize the features with the training part's mean and sd (0: raw)"),
+      size_key("points", "", "synthetic: samples (spiral 300, moons 400, blobs 1000)",
+               limits::samples, "samples"),
+      size_key("classes", "", "spiral, blobs: classes (2 for logreg, else 3)", limits::classes,
+               "classes"),
+      size_key("features", "", "blobs: dimension (default 2)", limits::features, "features"),
       real_key("noise", "",
                "synthetic: spiral angle sd (0.2), moons coordinate sd (0.2), blobs within-class "
                "sd (1)",
@@ -371,7 +386,7 @@ Split load_data(const Params& p, std::uint64_t instance_seed, int default_classe
     throw UsageError(fmt::format("{}: data '{}' has {} samples in {} classes (need 2 classes)",
                                  where, name, all.rows(), all.classes));
   Split s = split_data(all, p.real("test_frac"), derive_seed(instance_seed, kSplit));
-  standardize(s);
+  if (p.flag("standardize")) standardize(s);
   return s;
 }
 

@@ -8,10 +8,13 @@
 //              LIBSVM (`label index:value ...`, 1-based indices; by extension .svm, .libsvm,
 //              .svmlight, or by content)
 //   test_frac  held-out fraction, split per class (stratified) from the seed; default 0.2
+//   standardize  1 (default): as below; 0: the raw features (the course's "normalize the
+//              inputs" claim is measured against this, bench/experiments/normalization.toml)
 //   points, classes, features, noise, sep, cond: synthetic sets only (defaults in `info`)
 // Labels: the distinct values, sorted (numerically when they are all numbers), become
 // 0..K−1. Features are standardized with the training part's mean and standard deviation
-// (constant features become 0) and the test part is transformed with the same statistics.
+// (constant features become 0) and the test part is transformed with the same statistics;
+// with standardize=0 they are left as read (Split::mean and scale stay empty).
 #pragma once
 
 #include <Eigen/Core>

@@ -28,6 +28,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "lib/limits.hpp"
 #include "lib/problem.hpp"
 #include "problems/linalg.hpp"
 
@@ -43,8 +44,8 @@ class Factorization final : public Problem {
             "orthonormal columns, σ_i ∝ cond^(−(i−1)/(r−1)) scaled to ‖M‖_F² = m n; U = V = 0 "
             "is a strict saddle\nstart: U, V entries N(0, init²) from the run's seed (next to the "
             "saddle)\nf*: ½ Σ_{i>k} σ_i² / (m n) (Eckart–Young; 0 when k ≥ r)",
-            {int_key("m", "32", "rows of M and U", Range::at_least_one),
-             int_key("n", "32", "rows of V (columns of M)", Range::at_least_one),
+            {size_key("m", "32", "rows of M and U", limits::features, "features"),
+             size_key("n", "32", "rows of V (columns of M)", limits::features, "features"),
              int_key("rank", "4", "r: rank of M, <= min(m, n)", Range::at_least_one),
              int_key("k", "0", "factor rank (columns of U and V); 0: k = r", Range::nonnegative),
              real_key("cond", "10", "σ_1 / σ_r, the condition number of M (unused when r = 1)",
@@ -65,6 +66,10 @@ class Factorization final : public Problem {
           fmt::format("problem spec '{}': key 'rank' must be <= min(m, n)", p.canonical()));
     if (k_ < 1)  // unreachable through the key table (k >= 0, rank >= 1); kept as the invariant
       throw UsageError(fmt::format("problem spec '{}': key 'k' must be >= 1", p.canonical()));
+    check_size(double(m_) * double(n_), limits::dense_entries, "dense_entries",
+               fmt::format("problem spec '{}': M's m × n entries", p.canonical()));
+    check_size(double(m_ + n_) * double(k_), limits::parameters, "parameters",
+               fmt::format("problem spec '{}': (m + n) k parameters", p.canonical()));
     const double cond = p.real("cond");
     sigma_.resize(r_);
     for (Index i = 0; i < r_; ++i)

@@ -5,7 +5,8 @@
 //   ∇²f = (1/n) X̃ᵀ diag(σ(z)(1 − σ(z))) X̃ + l2 diag(1, ..., 1, 0),   X̃ = [X 1]
 //
 // Parameters (w, b), d + 1 of them. Start point: 0 (f = log 2). f*: with l2 > 0, minimized by
-// Newton's method on the training part when the instance is built (|∇f| ≤ 1e-10); with
+// Newton's method on the training part when the instance is built (|∇f| ≤ 1e-10; only for
+// d + 1 ≤ 2000, as the dense solve costs (d+1)³); with
 // l2 = 0 a minimizer need not exist (separable data) and f* is unknown. Data, split,
 // standardization: problems/data.hpp.
 #pragma once
@@ -19,11 +20,13 @@ namespace descent {
 
 class LogReg final : public Classifier {
  public:
+  static constexpr Index kNewtonMaxDim = 2000;
+
   static ProblemInfo info() {
     std::vector<Key> keys = data_keys("breast_cancer", {l2_key("1e-3")});
     return {"logreg", "binary logistic regression (convex; f* by Newton)",
             "mean_i [log(1 + e^{z_i}) − y_i z_i] + l2/2 ‖w‖², z_i = x_iᵀw + b, y ∈ "
-            "{0, 1}; needs 2 classes\nstart: 0\nf*: Newton, when l2 > 0",
+            "{0, 1}; needs 2 classes\nstart: 0\nf*: Newton, when l2 > 0 and d + 1 ≤ 2000",
             std::move(keys)};
   }
 
@@ -33,7 +36,8 @@ class LogReg final : public Classifier {
         z_(chunk_rows()),
         e_(chunk_rows()),
         l_(chunk_rows()) {
-    if (l2_ > 0) find_optimum(MatX());
+    // Newton's dense solve costs (d+1)³ (over a minute at d = 6000): bounded like softmax's.
+    if (l2_ > 0 && dim() <= kNewtonMaxDim) find_optimum(MatX());
   }
 
   Index dim() const override { return features() + 1; }

@@ -7,16 +7,19 @@
 // m_l are 0 with probability p and 1/(1 − p) otherwise, drawn per sample and unit from the
 // run's noise stream, in the optimizer's gradient only (sample_loss_grad); loss_grad, the
 // logged loss and the test metrics use m = 1. Parameters: per layer an (in+1) × out
-// column-major matrix whose last row is the bias. Start point: weights N(0, σ²) drawn from the
-// instance seed, he σ² = 2/in, xavier σ² = 2/(in + out), normal σ = 0.01; biases 0. No f*
-// (non-convex). Data, split, standardization: problems/data.hpp.
+// column-major matrix whose last row is the bias. Start point: weights N(0, (s σ)²) drawn from
+// the instance seed, he σ² = 2/in, xavier σ² = 2/(in + out), normal σ = 0.01, s = init_scale
+// (default 1; the initialization experiment scales normal up to σ = 1 to show explosion); biases
+// 0. No f* (non-convex). Data, split, standardization: problems/datasets.hpp.
 #pragma once
 
 #include <fmt/format.h>
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 
+#include "lib/limits.hpp"
 #include "lib/problem.hpp"
 #include "problems/classifier.hpp"
 
@@ -29,14 +32,16 @@ class Mlp final : public Classifier {
         "digits",
         {text_key("hidden", "64", "hidden widths, e.g. 64 or 64x32"),
          choice_key("act", "relu", "hidden activation φ", {"relu", "tanh", "sigmoid"}),
-         choice_key("init", "he", "weight initialization", {"he", "xavier", "normal"}), l2_key("0"),
+         choice_key("init", "he", "weight initialization", {"he", "xavier", "normal"}),
+         real_key("init_scale", "1", "s: multiplies the initialization's σ", Range::positive),
+         l2_key("0"),
          real_key("dropout", "0", "p: drop probability of hidden units in training",
                   Range::unit_open)});
     return {"mlp", "multilayer perceptron classifier (non-convex)",
             "softmax cross-entropy of a_L, a_l = φ(W_lᵀ a_{l−1} + b_l) ⊙ m_l + l2/2 "
             "Σ‖W_l‖²; inverted dropout masks m_l only in the optimizer's "
-            "gradient\nstart: weights N(0, σ²) from the instance seed (he 2/in, "
-            "xavier 2/(in+out), normal σ = 0.01), biases 0\nf*: —",
+            "gradient\nstart: weights N(0, (s σ)²) from the instance seed (he σ² = 2/in, "
+            "xavier 2/(in+out), normal σ = 0.01; s = init_scale), biases 0\nf*: —",
             std::move(keys)};
   }
 
@@ -57,6 +62,11 @@ class Mlp final : public Classifier {
       widths.push_back(Index(w));
     }
     widths.push_back(classes());
+    double parameters = 0;  // counted before anything is allocated
+    for (std::size_t l = 0; l + 1 < widths.size(); ++l)
+      parameters += double(widths[l] + 1) * double(widths[l + 1]);
+    check_size(parameters, limits::parameters, "parameters",
+               fmt::format("problem spec '{}': the network's parameters", p.canonical()));
     Index widest = 0;
     for (std::size_t l = 0; l + 1 < widths.size(); ++l) {
       layers_.push_back({widths[l], widths[l + 1], dim_});
@@ -76,9 +86,10 @@ class Mlp final : public Classifier {
     x0_ = VecX::Zero(dim_);
     for (const Layer& l : layers_) {
       const std::string& init = p.text("init");
-      const double sd = init == "he"       ? std::sqrt(2.0 / double(l.in))
-                        : init == "xavier" ? std::sqrt(2.0 / double(l.in + l.out))
-                                           : 0.01;
+      const double sd =
+          p.real("init_scale") * (init == "he"       ? std::sqrt(2.0 / double(l.in))
+                                  : init == "xavier" ? std::sqrt(2.0 / double(l.in + l.out))
+                                                     : 0.01);
       auto w = Eigen::Map<MatX>(x0_.data() + l.offset, l.in + 1, l.out).topRows(l.in);
       for (Index j = 0; j < l.out; ++j)
         for (Index i = 0; i < l.in; ++i) w(i, j) = sd * rng.normal();
@@ -90,6 +101,34 @@ class Mlp final : public Classifier {
   double sample_loss_grad(VecIn x, std::span<const Index> batch, Rng& rng,
                           VecOut g) const override {
     return batch_loss(x, batch, g, dropout_ > 0 ? &rng : nullptr);
+  }
+
+  // What the initialization claims are about, per layer l = 1..L at x over the training part
+  // (`descent inspect layers`): the RMS of the hidden activation a_l = φ(·) (NaN for the output
+  // layer, whose logits the loss consumes) and ‖∂f/∂W_l‖_F, the weights' part of the full
+  // gradient (biases apart). Outside the hot path: the forward pass is chunk_loss's own, read
+  // back from its scratch, and the gradient is loss_grad's.
+  struct LayerStats {
+    Index in, out;
+    double activation_rms, grad_norm;
+  };
+  std::vector<LayerStats> layer_stats(VecIn x) const {
+    std::vector<double> squares(h_.size(), 0.0);
+    for_chunks(data().train, [&](RowsIn X, LabelsIn y, std::span<const double> next) {
+      chunk_loss(x, X, y, nullptr, nullptr, nullptr, next);
+      for (std::size_t l = 0; l < h_.size(); ++l)
+        squares[l] += h_[l].topRows(X.rows()).squaredNorm();
+    });
+    VecX g(dim_);
+    loss_grad(x, g);
+    std::vector<LayerStats> stats;
+    for (std::size_t l = 0; l < layers_.size(); ++l) {
+      const Layer& L = layers_[l];
+      const double rms = l < h_.size() ? std::sqrt(squares[l] / double(samples() * L.out))
+                                       : std::numeric_limits<double>::quiet_NaN();
+      stats.push_back({L.in, L.out, rms, weights(g, L).topRows(L.in).norm()});
+    }
+    return stats;
   }
 
  protected:

@@ -9,6 +9,7 @@
 
 #include <cmath>
 
+#include "lib/limits.hpp"
 #include "lib/problem.hpp"
 #include "problems/linalg.hpp"
 
@@ -21,7 +22,7 @@ class Quadratic final : public Problem {
             "convex quadratic with eigenvalues spread over [1, cond]",
             "½ Σ λ_i (Qx)_i², λ_i = cond^(i/(d−1)); Q = I, or random orthogonal "
             "from the seed with `rotate=1`\nstart: (1, …, 1)\nf*: 0 at 0",
-            {int_key("dim", "2", "dimension d", Range::at_least_one),
+            {size_key("dim", "2", "dimension d", limits::parameters, "parameters"),
              real_key("cond", "10", "condition number κ", Range::at_least_one),
              flag_key("rotate", "0", "random orthogonal basis from the seed")}};
   }
@@ -32,6 +33,8 @@ class Quadratic final : public Problem {
     for (Index i = 0; i < d_; ++i)
       lambda_[i] = d_ == 1 ? 1.0 : std::pow(cond, double(i) / double(d_ - 1));
     if (!rotated_) return;
+    check_size(double(d_) * double(d_), limits::dense_entries, "dense_entries",
+               fmt::format("problem spec '{}': the rotation's d² entries", p.canonical()));
     Rng rng(seed);
     const MatX q = random_orthogonal(d_, rng);
     a_ = q.transpose() * lambda_.asDiagonal() * q;  // A = Qᵀ Λ Q with Q := qᵀ

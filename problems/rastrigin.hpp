@@ -9,6 +9,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "lib/limits.hpp"
 #include "lib/problem.hpp"
 
 namespace descent {
@@ -20,7 +21,7 @@ class Rastrigin final : public Problem {
             "multimodal: a local minimum near every integer point",
             "10d + Σ x_i² − 10 cos(2π x_i)\nstart: uniform on [−5.12, 5.12]^d from "
             "the seed\nf*: 0 at 0",
-            {int_key("dim", "2", "dimension d", Range::at_least_one)}};
+            {size_key("dim", "2", "dimension d", limits::parameters, "parameters")}};
   }
 
   Rastrigin(const Params& p, std::uint64_t) : d_(p.integer("dim")) {}

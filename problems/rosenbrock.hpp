@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "lib/limits.hpp"
 #include "lib/problem.hpp"
 
 namespace descent {
@@ -18,7 +19,7 @@ class Rosenbrock final : public Problem {
             "curved narrow valley (chained form for dim > 2)",
             "Σ_{i<d−1} 100 (x_{i+1} − x_i²)² + (1 − x_i)²\nstart: (−1.2, 1, −1.2, "
             "1, …)\nf*: 0 at (1, …, 1)",
-            {int_key("dim", "2", "dimension d ≥ 2", Range::at_least_one)}};
+            {size_key("dim", "2", "dimension d ≥ 2", limits::parameters, "parameters")}};
   }
 
   Rosenbrock(const Params& p, std::uint64_t) : d_(p.integer("dim")) {

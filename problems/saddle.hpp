@@ -13,6 +13,7 @@
 
 #include <cmath>
 
+#include "lib/limits.hpp"
 #include "lib/problem.hpp"
 
 namespace descent {
@@ -26,7 +27,7 @@ class Saddle final : public Problem {
             "(1 to 10; 1 when d − k = 1); coordinates (x, y), k = `neg`. `saddle` "
             "is x²/2 + y⁴/4 − y²/2\nstart: x_i = 1, y_j = 1e-3 (next to the saddle "
             "at 0)\nf*: −k/4 at x = 0, y_j = ±1",
-            {int_key("dim", "2", "dimension d", Range::at_least_one),
+            {size_key("dim", "2", "dimension d", limits::parameters, "parameters"),
              int_key("neg", "1", "k: double-well (negative curvature at 0) directions, <= d",
                      Range::nonnegative)}};
   }

@@ -12,6 +12,7 @@ packages=(
   valgrind
   qemu-user
   slurm-wlm munge
+  chromium python3-websocket
 )
 
 missing=()

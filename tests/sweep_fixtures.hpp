@@ -48,8 +48,9 @@ inline fs::path fresh_dir(const std::string& name) {
 }
 
 inline SweepOutcome sweep(const Experiment& e, const fs::path& out, int threads, int shard = 0,
-                          int shards = 1, bool resume = false) {
+                          int shards = 1, bool resume = false, bool force = false) {
   SweepOptions o;
+  o.force = force;
   o.out = out;
   o.threads = threads;
   o.quiet = true;

@@ -417,8 +417,12 @@ TEST_CASE("budget.csv is written for random search, not for grid search, and mer
   CHECK_FALSE(fs::exists(s0 / "budget.csv"));
   merge_sweeps({s1, s0}, merged);
   CHECK(content(merged / "budget.csv") == content(dir / "budget.csv"));
-  // A grid sweep into the same folder leaves no budget.csv of the random one behind.
-  sweep(parse_experiment(kExperiment, "unit.toml"), dir, 2);
+  // Another experiment into the same folder is refused, unless forced; a forced grid sweep
+  // leaves no budget.csv of the random one behind.
+  CHECK_THROWS_WITH(
+      sweep(parse_experiment(kExperiment, "unit.toml"), dir, 2),
+      Catch::Contains("holds the results of another experiment") && Catch::Contains("--force"));
+  sweep(parse_experiment(kExperiment, "unit.toml"), dir, 2, 0, 1, false, true);
   CHECK_FALSE(fs::exists(dir / "budget.csv"));
   // (The column facts list budget.csv's columns as "budget" : [...] in every meta.json.)
   CHECK_THAT(slurp((dir / "meta.json").string()), !Catch::Contains("\"budget\" : {"));

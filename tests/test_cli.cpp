@@ -192,7 +192,7 @@ TEST_CASE("sweep errors are one line and exit status 2", "[cli]") {
   check_usage_error("sweep /nonexistent.toml", "cannot read experiment file");
   check_usage_error("sweep " + file.string() + " --shard 3/2", "shard");
   check_usage_error("sweep " + file.string() + " --threads 0",
-                    "--threads: expected a whole number >= 1, got '0'");
+                    "--threads: expected a whole number from 1 to 1024, got '0'");
   check_usage_error("sweep " + file.string() + " --threads 5000000000", "got '5000000000'");
   check_usage_error("merge /nonexistent --out /tmp/x", "/nonexistent is missing");
   check_usage_error("merge / --out /tmp/x", "/ has no experiment.toml (not a finished sweep)");

@@ -50,7 +50,8 @@ TEST_CASE("binding rejects unknown keys, bad values and out-of-range values", "[
   CHECK_THROWS_WITH(parse_optimizer("sgd:weight_decay=-0.1"),
                     Contains("key 'weight_decay' must be >= 0"));
   CHECK_THROWS_WITH(parse_optimizer("adamz:lr=1"), Contains("unknown optimizer 'adamz'"));
-  CHECK_THROWS_WITH(parse_problem("quadratic:dim=2.5"), Contains("key 'dim' is not an integer"));
+  CHECK_THROWS_WITH(parse_problem("quadratic:dim=2.5"),
+                    Contains("key 'dim' is not a whole number"));
   CHECK_THROWS_WITH(parse_problem("quadratic:cond=0.5"), Contains("key 'cond' must be >= 1"));
   CHECK_THROWS_WITH(parse_problem("cubic"), Contains("unknown problem 'cubic'"));
   CHECK_THROWS_WITH(make_problem("rosenbrock:dim=1", 0), Contains("key 'dim' must be >= 2"));

@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   add_sweep_command(app, action);
   add_merge_command(app, action);
   add_slurm_command(app, action);
+  add_inspect_command(app, action);
 
   std::vector<std::string> names;
   for (const auto* sub : app.get_subcommands({})) names.push_back(sub->get_name());

@@ -12,6 +12,7 @@
 #include "lib/harness/budget.hpp"
 #include "lib/harness/columns.hpp"
 #include "lib/harness/outputs.hpp"
+#include "lib/limits.hpp"
 #include "lib/optimizer_registry.hpp"
 #include "lib/schedule.hpp"
 #include "lib/trace_csv.hpp"
@@ -25,13 +26,14 @@ struct ListArgs {
   bool verbose = false, markdown = false;
 };
 
-const std::vector<std::string> kTargets = {"optimizers", "flavors", "problems",
-                                           "schedules",  "columns", "outputs"};
+const std::vector<std::string> kTargets = {"optimizers", "flavors", "problems", "schedules",
+                                           "columns",    "outputs", "limits"};
 
 CLI::App* add(CLI::App& app, ListArgs& a) {
   auto* cmd = app.add_subcommand(
       "list",
-      "List optimizers, their flavors, problems, schedules, result columns or output files");
+      "List optimizers, their flavors, problems, schedules, result columns, output files or the "
+      "limits on sizes");
   cmd->add_option("what", a.what, fmt::format("{}", fmt::join(kTargets, " | ")))
       ->required()
       ->check(CLI::IsMember(kTargets));
@@ -122,6 +124,8 @@ void print_text(const std::string& what, bool verbose) {
     for (const TraceColumn& c : trace_columns()) fmt::print("  {:<18} {}\n", c.name, c.help);
     fmt::print("budget.csv (random search)\n");
     for (const BudgetColumn& c : budget_columns()) fmt::print("  {:<18} {}\n", c.name, c.help);
+  } else if (what == "limits") {
+    for (const Limit& l : all_limits()) fmt::print("{:<16} {:>14}  {}\n", l.name, l.value, l.what);
   } else {
     for (const OutputFile& f : sweep_outputs()) fmt::print("{:<16} {}\n", f.name, f.what);
   }
@@ -267,6 +271,10 @@ void print_markdown(const std::string& what) {
     for (const BudgetColumn& c : budget_columns()) rows.push_back({code(c.name), c.help});
     fmt::print("\n");
     return print_table({"budget.csv column", "meaning"}, rows);
+  }
+  if (what == "limits") {
+    for (const Limit& l : all_limits()) rows.push_back({code(l.name), l.value, l.what});
+    return print_table({"limit", "at most", "of"}, rows);
   }
   for (const OutputFile& f : sweep_outputs()) rows.push_back({code(f.name), f.what});
   print_table({"file", "content"}, rows);

@@ -9,6 +9,7 @@
 
 #include "bench/cli/commands.hpp"
 #include "lib/harness/run_specs.hpp"
+#include "lib/limits.hpp"
 #include "lib/optimizer_registry.hpp"
 #include "lib/trace_csv.hpp"
 
@@ -20,7 +21,7 @@ struct RunArgs {
   std::optional<long> iters;
   std::optional<double> epochs;
   long batch = 0, log_every = 1;
-  std::uint64_t seed = 0;
+  std::string seed = "0";
   bool trace_x = false, exact = false;
 };
 
@@ -39,7 +40,8 @@ CLI::App* add(CLI::App& app, RunArgs& a) {
       ->excludes(iters);
   cmd->add_option("--batch", a.batch, "Samples per step for data problems (default: full batch)")
       ->check(positive_count<long>());
-  cmd->add_option("--seed", a.seed, "Seed of the problem instance, start point and batch order")
+  cmd->add_option("--seed", a.seed,
+                  "Seed of the problem instance, start point and batch order (0 to 2^64 − 1)")
       ->capture_default_str();
   cmd->add_option("--x0", a.x0, "Start point as a,b,... (default: the problem's)");
   cmd->add_option("--log-every", a.log_every, "Log every K-th step into the trace")
@@ -98,12 +100,19 @@ void print_exact(const RunResult& r) {
 }
 
 int run_run(const RunArgs& a) {
-  SpecRun spec(a.problem, a.optimizer, a.schedule, a.seed);
+  const std::uint64_t seed = to_seed(a.seed, "--seed");
+  if (a.iters && *a.iters > limits::steps)
+    throw UsageError(
+        fmt::format("--iters {}: at most {} (limit 'steps')", *a.iters, limits::steps));
+  if (a.epochs && *a.epochs > limits::epochs)
+    throw UsageError(
+        fmt::format("--epochs {:g}: at most {:g} (limit 'epochs')", *a.epochs, limits::epochs));
+  SpecRun spec(a.problem, a.optimizer, a.schedule, seed);
   const Problem& problem = spec.problem();
   RunSettings settings;
   settings.budget = a.epochs ? Budget{0, *a.epochs} : Budget{a.iters.value_or(1000), 0};
   settings.batch = a.batch;
-  settings.seed = a.seed;
+  settings.seed = seed;
   settings.log.every = a.log_every;
   if (!a.x0.empty()) settings.x0 = parse_point(a.x0);
   if (a.batch > 0 && problem.samples() == 0)

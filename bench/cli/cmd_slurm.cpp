@@ -268,7 +268,7 @@ int run_slurm_command(const SlurmArgs& a) {
     throw UsageError("--submit: no sbatch on the PATH (is SLURM installed and set up?)");
   j.exe_sha256 = sha256(j.exe);
 
-  fs::create_directories(j.slurm());
+  make_folders(j.slurm());
   write_text_file(j.slurm() / "experiment.toml", e.text);
   write_text_file(j.slurm() / "shards.sbatch", shards_script(j));
   write_text_file(j.slurm() / "merge.sbatch", merge_script(j));

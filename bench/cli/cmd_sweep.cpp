@@ -9,6 +9,7 @@
 #include "bench/cli/commands.hpp"
 #include "lib/harness/outputs.hpp"
 #include "lib/harness/sweep.hpp"
+#include "lib/limits.hpp"
 
 namespace descent::cli {
 namespace {
@@ -16,15 +17,15 @@ namespace {
 struct SweepArgs {
   std::string file, out, shard;
   int threads = 0, seeds = 0;
-  bool resume = false, dry_run = false, quiet = false;
+  bool resume = false, dry_run = false, quiet = false, force = false;
 };
 
 std::pair<int, int> parse_shard(const std::string& text) {
   const auto slash = text.find('/');
-  double i = -1, n = 0;
-  if (slash == std::string::npos || !parse_double(text.substr(0, slash), i) ||
-      !parse_double(text.substr(slash + 1), n) || i < 0 || n < 1 || i >= n)
+  if (slash == std::string::npos)
     throw UsageError(fmt::format("--shard '{}': expected I/N with 0 <= I < N", text));
+  const auto n = to_count(text.substr(slash + 1), "--shard N", 1, limits::runs, "runs");
+  const auto i = to_count(text.substr(0, slash), "--shard I", 0, n - 1);
   return {int(i), int(n)};
 }
 
@@ -46,6 +47,7 @@ int run_sweep_command(const SweepArgs& a) {
   o.resume = a.resume;
   o.dry_run = a.dry_run;
   o.quiet = a.quiet;
+  o.force = a.force;
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
   const SweepOutcome r = run_sweep(e, o);
@@ -77,14 +79,15 @@ void add_sweep_command(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("sweep", "Run every configuration x seed of an experiment file");
   cmd->add_option("file", a->file, "Experiment file (TOML)")->required();
   cmd->add_option("--threads", a->threads, "Runs in parallel (default: all cores)")
-      ->check(positive_count<int>());
+      ->check(count_up_to<int>(int(limits::threads)));
   cmd->add_option("--out", a->out, "Output directory (default: results/<name>)");
   cmd->add_option("--seeds", a->seeds, "Override the file's number of repetitions")
-      ->check(positive_count<int>());
+      ->check(count_up_to<int>(int(limits::seeds)));
   cmd->add_flag("--resume", a->resume, "Continue an interrupted sweep, skipping finished runs");
   cmd->add_option("--shard", a->shard, "Run only slice I of N (I/N), for several machines");
   cmd->add_flag("--dry-run", a->dry_run, "List the runs without running them");
   cmd->add_flag("--quiet", a->quiet, "No progress or summary on stderr");
+  cmd->add_flag("--force", a->force, "Replace another experiment's results in --out");
   cmd->callback([a, &action] { action = [a] { return run_sweep_command(*a); }; });
 }
 

@@ -9,7 +9,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "lib/csv.hpp"
 #include "lib/harness/columns.hpp"
+#include "lib/limits.hpp"
 #include "lib/optimizer_registry.hpp"
 #include "problems/registry.hpp"
 
@@ -50,6 +52,17 @@ double number(const Context& c, const std::string& key, const toml::node* n) {
   c.fail(key, n, "expected a number");
 }
 
+// A number that becomes a count, a size or an index: whole and within [lo, hi] (lib/limits.hpp).
+std::int64_t count(const Context& c, const std::string& key, const toml::node* n, std::int64_t lo,
+                   std::int64_t hi, std::string_view limit = {}) {
+  const double v = number(c, key, n);
+  try {
+    return to_count(v, key, lo, hi, limit);
+  } catch (const UsageError& err) {
+    c.fail(key, n, err.what());
+  }
+}
+
 std::pair<double, double> pair_of(const Context& c, const std::string& key, const toml::node& n) {
   const toml::array* a = n.as_array();
   if (!a || a->size() != 2) c.fail(key, &n, "expected [low, high]");
@@ -83,18 +96,17 @@ Axis parse_axis(const Context& c, const std::string& key, const toml::node& n) {
   }
   if (const toml::node* r = t->get("logspace")) {
     const auto [lo, hi] = pair_of(c, key + ".logspace", *r);
-    const double count = number(c, key + ".n", t->get("n"));
-    if (lo <= 0 || count < 2 || count != std::floor(count))
-      c.fail(key, &n, "logspace needs 0 < low < high and an integer n >= 2");
-    for (int i = 0; i < int(count); ++i)
+    if (lo <= 0) c.fail(key, &n, "logspace needs 0 < low < high");
+    const std::int64_t count =
+        descent::count(c, key + ".n", t->get("n"), 2, limits::axis_values, "axis_values");
+    for (std::int64_t i = 0; i < count; ++i)
       axis.values.push_back(
           number_text(std::exp(std::log(lo) + (std::log(hi) - std::log(lo)) * i / (count - 1))));
   } else if (const toml::node* r = t->get("linspace")) {
     const auto [lo, hi] = pair_of(c, key + ".linspace", *r);
-    const double count = number(c, key + ".n", t->get("n"));
-    if (count < 2 || count != std::floor(count))
-      c.fail(key, &n, "linspace needs an integer n >= 2");
-    for (int i = 0; i < int(count); ++i)
+    const std::int64_t count =
+        descent::count(c, key + ".n", t->get("n"), 2, limits::axis_values, "axis_values");
+    for (std::int64_t i = 0; i < count; ++i)
       axis.values.push_back(number_text(lo + (hi - lo) * i / (count - 1)));
   } else if (const toml::node* r = t->get("loguniform")) {
     std::tie(axis.low, axis.high) = pair_of(c, key + ".loguniform", *r);
@@ -112,12 +124,15 @@ Axis parse_axis(const Context& c, const std::string& key, const toml::node& n) {
 std::vector<Index> batches_of(const Context& c, const std::string& key, const toml::node& n) {
   std::vector<Index> out;
   for (const std::string& s : strings(c, key, n)) {
-    double v = 0;
-    if (s == "full")
-      v = 0;
-    else if (!parse_double(s, v) || v < 0 || v != std::floor(v))
-      c.fail(key, &n, fmt::format("'{}' is not a batch size (a whole number, 0 or \"full\")", s));
-    out.push_back(Index(v));
+    if (s == "full") {
+      out.push_back(0);
+      continue;
+    }
+    try {
+      out.push_back(to_count(s, key, 0, limits::samples, "samples"));
+    } catch (const UsageError& err) {
+      c.fail(key, &n, fmt::format("{} (a batch size: a whole number, 0 or \"full\")", err.what()));
+    }
   }
   return out;
 }
@@ -191,14 +206,17 @@ void parse_budget(const Context& c, const toml::node* n, Budget& b) {
   const toml::table* t = n ? n->as_table() : nullptr;
   if (!t) c.fail("budget", n, "expected a table such as { iters = 1000 }");
   for (const auto& [key, node] : in_file_order(*t)) {
-    const double v = number(c, "budget." + key, node);
-    if (!(v > 0)) c.fail("budget." + key, node, "must be > 0");
+    const std::string full = "budget." + key;
+    const double v = number(c, full, node);
+    if (!(v > 0) || !std::isfinite(v)) c.fail(full, node, "must be a finite number > 0");
     if (key == "iters")
-      b.iters = Index(v);
+      b.iters = count(c, full, node, 1, limits::steps, "steps");
+    else if (key == "epochs" && v > limits::epochs)
+      c.fail(full, node, fmt::format("at most {:g} (limit 'epochs')", limits::epochs));
     else if (key == "epochs")
       b.epochs = v;
     else if (key == "grad_evals")
-      b.grad_evals = Index(v);
+      b.grad_evals = count(c, full, node, 1, limits::steps, "steps");
     else if (key == "seconds")
       b.seconds = v;
     else
@@ -207,6 +225,23 @@ void parse_budget(const Context& c, const toml::node* n, Budget& b) {
   const int counts = (b.iters > 0) + (b.epochs > 0) + (b.grad_evals > 0);
   if (counts > 1 || (counts == 0 && b.seconds <= 0))
     c.fail("budget", n, "give one of iters, epochs, grad_evals (seconds may be added)");
+}
+
+// The runs a sweep would have, counted (in double, so that it cannot wrap) before the grid is
+// built: within limits::runs.
+void check_run_count(const Context& c, const Experiment& e) {
+  double runs = 0;
+  for (const OptimizerPlan& plan : e.optimizers) {
+    double configs = e.random_samples > 0 ? double(e.random_samples) + e.search_defaults : 1;
+    if (e.random_samples == 0)
+      for (const Axis& a : plan.axes) configs *= double(std::max<std::size_t>(a.values.size(), 1));
+    runs += configs * double(plan.schedules.size()) * double(plan.batches.size());
+  }
+  runs *= double(e.problems.size()) * double(e.seeds);
+  if (runs > double(limits::runs))
+    c.fail("optimizers", 0L,
+           fmt::format("the sweep would have {:.4g} runs, more than the limit 'runs' of {}", runs,
+                       limits::runs));
 }
 
 void parse_settings(const Context& c, const toml::table& root, Experiment& e) {
@@ -220,21 +255,34 @@ void parse_settings(const Context& c, const toml::table& root, Experiment& e) {
     } catch (const UsageError& err) {
       c.fail("target", n, err.what());
     }
+    const double v = e.target->value;
+    const std::string full = fmt::format("target.{}", key.str());
+    if (!std::isfinite(v)) c.fail(full, n, "must be a finite number");
+    if (e.target->kind == Target::Kind::test_acc && !(v > 0 && v <= 1))
+      c.fail(full, n, "an accuracy in (0, 1]");
+    if ((e.target->kind == Target::Kind::gap || e.target->kind == Target::Kind::rel_gap) &&
+        !(v > 0))
+      c.fail(full, n, "must be > 0");
   }
   if (const toml::node* n = root.get("log")) {
     const toml::table* t = n->as_table();
-    if (!t) c.fail("log", n, "expected { points = N } or { every = K }");
+    if (!t || t->size() != 1) c.fail("log", n, "expected one of { points = N } or { every = K }");
     if (const toml::node* p = t->get("points"))
-      e.log = {1, Index(number(c, "log.points", p))};
+      e.log = {1, count(c, "log.points", p, 1, limits::log_points, "log_points")};
     else if (const toml::node* k = t->get("every"))
-      e.log = {Index(number(c, "log.every", k)), 0};
+      e.log = {count(c, "log.every", k, 1, limits::steps, "steps"), 0};
     else
       c.fail("log", n, "expected { points = N } or { every = K }");
-    if (e.log.every < 1 || e.log.points < 0) c.fail("log", n, "must be positive");
   }
   if (const toml::node* n = root.get("tune")) {
     const toml::table* t = n->as_table();
     if (!t) c.fail("tune", n, "expected { metric = ..., stat = ... }");
+    for (const auto& [key, node] : in_file_order(*t))
+      if (key != "metric" && key != "stat")
+        c.fail("tune." + key, node, "unknown key (metric, stat)");
+    for (const char* key : {"metric", "stat"})
+      if (const toml::node* k = t->get(key); k && !k->is_string())
+        c.fail(fmt::format("tune.{}", key), k, "expected a string");
     e.tune_metric = (*t)["metric"].value_or(e.tune_metric);
     e.tune_stat = (*t)["stat"].value_or(e.tune_stat);
     const RunColumn* metric = find_run_column(e.tune_metric);
@@ -252,12 +300,16 @@ void parse_settings(const Context& c, const toml::table& root, Experiment& e) {
     for (const auto& [key, node] : in_file_order(*t))
       if (key != "method" && key != "samples" && key != "defaults" && key != "budgets")
         c.fail("search." + key, node, "unknown key (method, samples, defaults, budgets)");
+    if (const toml::node* m = t->get("method"); m && !m->is_string())
+      c.fail("search.method", m, "expected \"grid\" or \"random\"");
     const std::string method = (*t)["method"].value_or(std::string("grid"));
     if (method == "random") {
-      e.random_samples = int(number(c, "search.samples", t->get("samples")));
-      if (e.random_samples < 1) c.fail("search.samples", n, "must be >= 1");
+      e.random_samples =
+          int(count(c, "search.samples", t->get("samples"), 1, limits::axis_values, "axis_values"));
     } else if (method != "grid") {
       c.fail("search.method", n, "expected grid or random");
+    } else if (const toml::node* k = t->get("samples")) {
+      c.fail("search.samples", k, "samples are drawn by a random search: add method = \"random\"");
     }
     for (const char* key : {"defaults", "budgets"})
       if (const toml::node* k = t->get(key); k && method != "random")
@@ -349,8 +401,16 @@ Experiment parse_experiment(std::string_view text, const std::string& source) {
     if (std::find(known.begin(), known.end(), k.str()) == known.end())
       c.fail(std::string(k.str()), &v, "unknown key");
   e.name = root["name"].value_or(std::string());
-  if (e.name.empty() || e.name.find('/') != std::string::npos)
-    c.fail("name", root.get("name"), "expected a non-empty name without '/'");
+  // The name is the default output folder, results/<name>: it must stay a name there.
+  const bool safe =
+      !e.name.empty() && e.name.size() <= 100 && e.name[0] != '.' &&
+      std::all_of(e.name.begin(), e.name.end(), [](char ch) {
+        return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.';
+      });
+  if (!safe)
+    c.fail("name", root.get("name"),
+           "expected a name of letters, digits, '-', '_' and '.' (not first), at most 100 "
+           "characters");
   const toml::node* problems = root.get("problems");
   if (!problems) c.fail("problems", nullptr, "missing");
   e.problems = strings(c, "problems", *problems);
@@ -361,12 +421,20 @@ Experiment parse_experiment(std::string_view text, const std::string& source) {
       c.fail("problems", problems, err.what());
     }
   }
-  if (const toml::node* n = root.get("seeds")) e.seeds = int(number(c, "seeds", n));
-  if (e.seeds < 1) c.fail("seeds", root.get("seeds"), "must be >= 1");
-  if (const toml::node* n = root.get("seed")) e.seed = std::uint64_t(number(c, "seed", n));
+  if (const toml::node* n = root.get("seeds"))
+    e.seeds = int(count(c, "seeds", n, 1, limits::seeds, "seeds"));
+  if (const toml::node* n = root.get("seed")) {
+    const auto seed = n->value_exact<std::int64_t>();
+    if (!seed || *seed < 0) c.fail("seed", n, "expected a whole number >= 0");
+    e.seed = std::uint64_t(*seed);
+  }
   parse_budget(c, root.get("budget"), e.budget);
   parse_settings(c, root, e);
-  if (const toml::node* n = root.get("diverge")) e.diverge_factor = number(c, "diverge", n);
+  if (const toml::node* n = root.get("diverge")) {
+    e.diverge_factor = number(c, "diverge", n);
+    if (!(e.diverge_factor > 0) || !std::isfinite(e.diverge_factor))
+      c.fail("diverge", n, "must be a finite number > 0");
+  }
   std::vector<Index> batches = {0};
   if (const toml::node* n = root.get("batch")) batches = batches_of(c, "batch", *n);
   const toml::node* opts = root.get("optimizers");
@@ -375,11 +443,13 @@ Experiment parse_experiment(std::string_view text, const std::string& source) {
   for (const auto& [label, node] : in_file_order(*opts->as_table()))
     e.optimizers.push_back(parse_optimizer_plan(c, label, *node, batches));
   check_budgets(c, root, e);
+  check_run_count(c, e);
   expand(e);  // checks every configuration now, not halfway through a sweep
   return e;
 }
 
 Experiment load_experiment(const std::filesystem::path& path) {
+  check_input_file(path, limits::experiment_bytes);
   std::ifstream in(path);
   if (!in) throw UsageError(fmt::format("cannot read experiment file '{}'", path.string()));
   std::stringstream text;

@@ -10,6 +10,10 @@
 
 #include "lib/harness/best.hpp"
 #include "lib/harness/budget.hpp"
+#include "lib/harness/columns.hpp"
+#include "lib/harness/run_specs.hpp"
+#include "lib/harness/sweep.hpp"
+#include "lib/limits.hpp"
 
 namespace descent {
 namespace {
@@ -17,7 +21,8 @@ namespace {
 void sort_by_run_id(CsvTable& table) {
   std::vector<long> ids;  // parsed once, not at every comparison
   ids.reserve(table.rows.size());
-  for (const auto& row : table.rows) ids.push_back(std::stol(row[0]));
+  for (const auto& row : table.rows)
+    ids.push_back(to_count(row[0], table.source + ": run_id", 0, limits::runs));
   std::vector<std::size_t> order(table.rows.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
@@ -142,7 +147,7 @@ const std::vector<OutputFile>& sweep_outputs() {
 void write_sweep_outputs(SweepData data, const std::filesystem::path& dir) {
   sort_by_run_id(data.runs);
   sort_by_run_id(data.traces);
-  std::filesystem::create_directories(dir);
+  make_folders(dir);
   for (const OutputFile& f : sweep_outputs()) {
     if (f.written_for && !f.written_for(data))
       std::filesystem::remove(dir / f.name);
@@ -162,35 +167,60 @@ void merge_sweeps(const std::vector<std::filesystem::path>& dirs,
                                  dirs.size(), fmt::join(problems, "; ")));
   std::string text;
   CsvTable runs, traces;
-  std::set<Index> ids;
   for (const auto& dir : dirs) {
     const std::string t = read_text(dir / "experiment.toml");
     if (text.empty())
       text = t;
     else if (t != text)
       throw UsageError(fmt::format("merge: {} is from a different experiment", dir.string()));
-    CsvTable r = read_csv(dir / "runs.csv"), tr = read_csv(dir / "traces.csv");
-    if (runs.header.empty()) runs.header = r.header, traces.header = tr.header;
-    if (r.header != runs.header)
-      throw UsageError(fmt::format("merge: {}/runs.csv has other columns", dir.string()));
-    for (auto& row : r.rows) {
-      if (!ids.insert(std::stol(row[0])).second)
-        throw UsageError(fmt::format("merge: run {} appears twice ({})", row[0], dir.string()));
-      runs.rows.push_back(std::move(row));
-    }
-    for (auto& row : tr.rows) traces.rows.push_back(std::move(row));
   }
   const Experiment e = parse_experiment(text, (dirs.front() / "experiment.toml").string());
-  const std::size_t expected = expand(e).size();
-  if (ids.size() != expected)
+  const std::vector<RunSpec> all = expand(e);
+  const std::vector<std::string> hp_keys = hp_keys_of(all);
+  const Index expected = Index(all.size());
+  runs.header = runs_header(hp_keys), traces.header = traces_header();
+  std::set<Index> ids;
+  for (const auto& dir : dirs) {
+    CsvTable r = read_csv(dir / "runs.csv"), tr = read_csv(dir / "traces.csv");
+    if (r.header != runs.header || tr.header != traces.header)
+      throw UsageError(
+          fmt::format("merge: {}: runs.csv or traces.csv has other columns than "
+                      "this version writes",
+                      dir.string()));
+    std::set<Index> here;
+    for (std::size_t i = 0; i < r.rows.size(); ++i) {
+      auto& row = r.rows[i];
+      const std::string where = fmt::format("merge: {}:{}", r.source, r.lines[i]);
+      const Index id = to_count(row[0], where + ": run_id", 0, expected - 1);
+      const std::vector<std::string> identity = run_identity(all[std::size_t(id)], hp_keys);
+      if (!std::equal(identity.begin(), identity.end(), row.begin()))
+        throw UsageError(fmt::format("{}: run {} is not the experiment's run {}", where, id, id));
+      if (!ids.insert(id).second)
+        throw UsageError(fmt::format("merge: run {} appears twice ({})", id, dir.string()));
+      here.insert(id);
+      runs.rows.push_back(std::move(row));
+    }
+    for (std::size_t i = 0; i < tr.rows.size(); ++i) {
+      const std::string where = fmt::format("merge: {}:{}", tr.source, tr.lines[i]);
+      const Index id = to_count(tr.rows[i][0], where + ": run_id", 0, expected - 1);
+      if (!here.count(id))
+        throw UsageError(
+            fmt::format("{}: a trace row of run {}, which runs.csv does not hold", where, id));
+      traces.rows.push_back(std::move(tr.rows[i]));
+    }
+  }
+  if (Index(ids.size()) != expected)
     throw UsageError(
         fmt::format("merge: {} of {} runs present{}", ids.size(), expected, missing_shards(dirs)));
+  // Every check is made before the first file is written: a failed merge leaves `out` as it was.
+  const FolderLock lock(out);
   runs.source = (out / "runs.csv").string();
-  write_sweep_outputs({e,
-                       std::move(runs),
-                       std::move(traces),
-                       {0, fmt::format("merged from {} directories", dirs.size()), expected}},
-                      out);
+  write_sweep_outputs(
+      {e,
+       std::move(runs),
+       std::move(traces),
+       {0, fmt::format("merged from {} directories", dirs.size()), std::size_t(expected)}},
+      out);
 }
 
 }  // namespace descent

@@ -1,20 +1,43 @@
 #include "lib/harness/resume.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
+#include <map>
 
 #include "lib/csv.hpp"
 #include "lib/harness/columns.hpp"
+#include "lib/limits.hpp"
 
 namespace descent {
+namespace {
+
+// A row cut by a kill or a full disk has no newline at its end: it is dropped (its run was not
+// finished, so it runs again), and appending goes on after the last whole row.
+void drop_torn_row(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  const std::string text{std::istreambuf_iterator<char>(in), {}};
+  if (text.empty() || text.back() == '\n') return;
+  const auto keep = text.rfind('\n');
+  if (::truncate(path.c_str(), keep == std::string::npos ? 0 : off_t(keep + 1)) != 0)
+    throw IoError(fmt::format("cannot repair '{}'", path.string()));
+}
+
+}  // namespace
 
 std::set<Index> resume_state(const std::filesystem::path& runs_partial,
                              const std::filesystem::path& traces_partial,
                              const std::vector<RunSpec>& runs,
-                             const std::vector<std::string>& hp_keys) {
+                             const std::vector<std::string>& hp_keys, int shard, int shards) {
   std::set<Index> done;
-  if (!std::filesystem::exists(runs_partial)) return done;
+  if (!std::filesystem::exists(runs_partial)) {
+    // Trace rows without their runs' rows belong to no finished run.
+    std::filesystem::remove(traces_partial);
+    return done;
+  }
+  drop_torn_row(runs_partial);
   const CsvTable t = read_csv(runs_partial);
   const auto stale = [&](const std::string& what) {
     return UsageError(
@@ -23,21 +46,53 @@ std::set<Index> resume_state(const std::filesystem::path& runs_partial,
                     runs_partial.string(), what));
   };
   if (t.header != runs_header(hp_keys)) throw stale("the header");
-  for (const auto& row : t.rows) {
-    const Index id = std::stol(row[0]);
-    if (id < 0 || id >= Index(runs.size())) throw stale(fmt::format("run {}", id));
+  const std::size_t status = t.column("status"), iters = t.column("iters");
+  std::map<Index, std::string> final_iter;  // of each finished run, as its row says
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    const auto& row = t.rows[r];
+    const std::string where = fmt::format("{}:{}", runs_partial.string(), t.lines[r]);
+    const Index id = to_count(row[0], where + ": run_id", 0, Index(runs.size()) - 1);
+    if (id % shards != shard)
+      throw UsageError(
+          fmt::format("{}: run {} belongs to shard {}/{}, not {}/{}: the folder holds "
+                      "another shard's runs",
+                      where, id, id % shards, shards, shard, shards));
     const std::vector<std::string> identity = run_identity(runs[id], hp_keys);
     if (!std::equal(identity.begin(), identity.end(), row.begin()))
       throw stale(fmt::format("run {}", id));
-    done.insert(id);
+    if (row[status] != "ok" && row[status] != "diverged" && row[status] != "error")
+      throw UsageError(fmt::format("{}: run {} has status '{}'", where, id, row[status]));
+    if (!done.insert(id).second)
+      throw UsageError(fmt::format("{}: run {} appears twice", where, id));
+    if (row[status] != "error") final_iter[id] = row[iters];
   }
-  if (std::filesystem::exists(traces_partial)) {
-    const CsvTable tr = read_csv(traces_partial);
-    CsvWriter kept(traces_partial.string() + ".kept", tr.header);
-    for (const auto& row : tr.rows)
-      if (done.count(std::stol(row[0]))) kept.row(row);
-    kept.commit();
-    std::filesystem::rename(traces_partial.string() + ".kept", traces_partial);
+  // A finished run's trace ends at its last step; a run whose trace rows are missing or cut
+  // (a deleted, truncated or torn traces file) runs again.
+  if (std::filesystem::exists(traces_partial)) drop_torn_row(traces_partial);
+  const CsvTable tr = std::filesystem::exists(traces_partial)
+                          ? read_csv(traces_partial)
+                          : CsvTable{traces_header(), {}, {}, {}};
+  if (tr.header != traces_header()) throw stale("traces.partial.csv's header");
+  const std::size_t iter = tr.column("iter");
+  std::map<Index, std::string> last_logged;
+  for (const auto& row : tr.rows) {
+    const Index id =
+        to_count(row[0], traces_partial.string() + ": run_id", 0, Index(runs.size()) - 1);
+    last_logged[id] = row[iter];
+  }
+  for (const auto& [id, last] : final_iter)
+    if (last_logged[id] != last) done.erase(id);
+  CsvWriter kept(traces_partial.string() + ".kept", tr.header);
+  for (const auto& row : tr.rows)
+    if (done.count(std::stol(row[0]))) kept.row(row);
+  kept.commit();
+  std::filesystem::rename(traces_partial.string() + ".kept", traces_partial);
+  if (done.size() < t.rows.size()) {  // rewrite runs.partial.csv without the runs to redo
+    CsvWriter runs_kept(runs_partial.string() + ".kept", t.header);
+    for (const auto& row : t.rows)
+      if (done.count(std::stol(row[0]))) runs_kept.row(row);
+    runs_kept.commit();
+    std::filesystem::rename(runs_partial.string() + ".kept", runs_partial);
   }
   return done;
 }

@@ -1,10 +1,18 @@
 #include "lib/harness/sweep.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <omp.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
+#include <exception>
+#include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "lib/csv.hpp"
@@ -118,6 +126,7 @@ void execute_all(const Experiment& e, const std::vector<std::string>& hp_keys,
   CsvWriter runs_file = CsvWriter::appending(runs_partial, runs_header(hp_keys));
   CsvWriter traces_file = CsvWriter::appending(traces_partial, traces_header());
   Progress progress(pending.size(), quiet);
+  std::exception_ptr failure;
 #pragma omp parallel num_threads(threads)
   {
     Executor executor(e, hp_keys);
@@ -126,7 +135,7 @@ void execute_all(const Experiment& e, const std::vector<std::string>& hp_keys,
       if (g_stop) continue;
       const Record rec = executor.execute(*pending[i]);
 #pragma omp critical(sweep_output)
-      {
+      try {
         for (const auto& row : rec.trace) traces_file.row(row);
         traces_file.flush();  // traces before the run's row: a listed run is complete
         runs_file.row(rec.row);
@@ -136,15 +145,55 @@ void execute_all(const Experiment& e, const std::vector<std::string>& hp_keys,
         out.diverged += rec.status == Status::diverged;
         out.errors += rec.status == Status::error;
         progress.update(out.ran);
+      } catch (...) {  // a write error (disk full): stop, and report it after the threads join
+        if (!failure) failure = std::current_exception();
+        g_stop = 1;
       }
     }
   }
   progress.finish();
+  if (failure) std::rethrow_exception(failure);
 }
 
 }  // namespace
 
 void request_stop() { g_stop = 1; }
+
+FolderLock::FolderLock(const std::filesystem::path& dir) {
+  make_folders(dir);
+  const std::filesystem::path path = dir / ".lock";
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0)
+    throw IoError(fmt::format("cannot open '{}': {}", path.string(), std::strerror(errno)));
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    char pid[32] = {};
+    const ssize_t n = ::pread(fd_, pid, sizeof pid - 1, 0);
+    ::close(fd_);
+    fd_ = -1;
+    throw UsageError(fmt::format(
+        "{} is in use by another sweep or merge (process {}); wait for it to end, or stop it",
+        dir.string(), n > 0 ? std::string(pid, std::size_t(n)) : "unknown"));
+  }
+  // The process id is only for the message of a second sweep; the flock is the lock.
+  const std::string me = std::to_string(::getpid());
+  if (::ftruncate(fd_, 0) == 0) (void)!::pwrite(fd_, me.data(), me.size(), 0);
+}
+
+FolderLock::~FolderLock() {
+  if (fd_ >= 0) ::close(fd_);  // releases the flock
+}
+
+void check_results_folder(const Experiment& e, const std::filesystem::path& dir, bool force) {
+  const std::filesystem::path held = dir / "experiment.toml";
+  if (force || !std::filesystem::exists(held)) return;
+  std::ifstream in(held);
+  const std::string text{std::istreambuf_iterator<char>(in), {}};
+  if (text != e.text)
+    throw UsageError(
+        fmt::format("{} holds the results of another experiment ({} differs): choose "
+                    "another --out, or --force to replace them",
+                    dir.string(), held.string()));
+}
 
 SweepOutcome run_sweep(const Experiment& e, const SweepOptions& o) {
   if (o.shards < 1 || o.shard < 0 || o.shard >= o.shards)
@@ -155,28 +204,34 @@ SweepOutcome run_sweep(const Experiment& e, const SweepOptions& o) {
   out.dir = o.out.empty() ? std::filesystem::path("results") / e.name : o.out;
   const auto runs_partial = out.dir / "runs.partial.csv",
              traces_partial = out.dir / "traces.partial.csv";
+  std::optional<FolderLock> lock;
+  if (!o.dry_run) {
+    check_experiment(e);
+    check_results_folder(e, out.dir, o.force);
+    lock.emplace(out.dir);  // before the partial files are read or repaired
+  }
   if (!o.resume && !o.dry_run && std::filesystem::exists(runs_partial))
     throw UsageError(
         fmt::format("{} holds an unfinished sweep: continue it with --resume, or delete "
                     "the *.partial.csv files",
                     out.dir.string()));
+  if (!o.resume && !o.dry_run) std::filesystem::remove(traces_partial);  // rows of no run
   std::vector<RunSpec> mine;
   for (const RunSpec& r : all)
     if (r.run_id % o.shards == o.shard) mine.push_back(r);
   const std::set<Index> done =
-      o.resume ? resume_state(runs_partial, traces_partial, all, hp_keys) : std::set<Index>{};
+      o.resume ? resume_state(runs_partial, traces_partial, all, hp_keys, o.shard, o.shards)
+               : std::set<Index>{};
   out.total = mine.size();
   if (o.dry_run) {
     print_dry_run(mine, done);
     return out;
   }
-  check_experiment(e);
   std::vector<const RunSpec*> pending;
   for (const RunSpec& r : mine)
     if (!done.count(r.run_id)) pending.push_back(&r);
   out.skipped = mine.size() - pending.size();
 
-  std::filesystem::create_directories(out.dir);
   const int threads = o.threads > 0 ? o.threads : omp_get_max_threads();
   g_stop = 0;
   execute_all(e, hp_keys, pending, threads, o.quiet, runs_partial, traces_partial, out);

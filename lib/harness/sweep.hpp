@@ -22,6 +22,7 @@ struct SweepOptions {
   int shard = 0, shards = 1;
   bool dry_run = false;
   bool quiet = false;
+  bool force = false;  // replace the results of another experiment in `out`
 };
 
 struct SweepOutcome {
@@ -35,6 +36,24 @@ struct SweepOutcome {
 void check_experiment(const Experiment& e);
 
 SweepOutcome run_sweep(const Experiment& e, const SweepOptions& options);
+
+// An exclusive flock on `dir`/.lock for as long as it lives, holding this process's id: a second
+// sweep, resume or merge into the same folder fails at once with a UsageError naming the
+// process, instead of both running everything and overwriting each other's rows.
+class FolderLock {
+ public:
+  explicit FolderLock(const std::filesystem::path& dir);
+  ~FolderLock();
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+// `dir` must not hold the results of another experiment (its experiment.toml differs), unless
+// `force`: a mistyped --out does not silently replace them.
+void check_results_folder(const Experiment& e, const std::filesystem::path& dir, bool force);
 
 // Asks a running sweep to stop after the runs in flight (safe to call from a signal handler).
 void request_stop();
