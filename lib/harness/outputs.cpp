@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <numeric>
 #include <regex>
@@ -18,11 +19,20 @@
 namespace descent {
 namespace {
 
+// A run id field: digits only, as the sweep writes it (the common case parsed without building
+// a message); anything else through to_count, whose error names the file.
+Index run_id_of(const std::string& field, const std::string& source) {
+  Index id = 0;
+  const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), id);
+  if (ec == std::errc() && end == field.data() + field.size() && id >= 0 && id <= limits::runs)
+    return id;
+  return to_count(field, source + ": run_id", 0, limits::runs);
+}
+
 void sort_by_run_id(CsvTable& table) {
   std::vector<long> ids;  // parsed once, not at every comparison
   ids.reserve(table.rows.size());
-  for (const auto& row : table.rows)
-    ids.push_back(to_count(row[0], table.source + ": run_id", 0, limits::runs));
+  for (const auto& row : table.rows) ids.push_back(run_id_of(row[0], table.source));
   std::vector<std::size_t> order(table.rows.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
@@ -201,11 +211,12 @@ void merge_sweeps(const std::vector<std::filesystem::path>& dirs,
       runs.rows.push_back(std::move(row));
     }
     for (std::size_t i = 0; i < tr.rows.size(); ++i) {
-      const std::string where = fmt::format("merge: {}:{}", tr.source, tr.lines[i]);
-      const Index id = to_count(tr.rows[i][0], where + ": run_id", 0, expected - 1);
+      const Index id = run_id_of(tr.rows[i][0], tr.source);  // per row: no message built
       if (!here.count(id))
         throw UsageError(
-            fmt::format("{}: a trace row of run {}, which runs.csv does not hold", where, id));
+            fmt::format("merge: {}:{}: a trace row of run {}, which runs.csv does "
+                        "not hold",
+                        tr.source, tr.lines[i], id));
       traces.rows.push_back(std::move(tr.rows[i]));
     }
   }
