@@ -157,6 +157,11 @@ void CsvWriter::commit() {
   commit_file(f, partial_, path_);
 }
 
+std::string read_text_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
 void write_text_file(const std::filesystem::path& path, std::string_view text) {
   const std::filesystem::path partial = partial_of(path);
   std::FILE* f = open_for_writing(partial, path, "w");

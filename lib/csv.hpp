@@ -50,6 +50,9 @@ void check_output_file(const std::filesystem::path& path);
 // permission), instead of a filesystem_error.
 void make_folders(const std::filesystem::path& dir);
 
+// A whole file's text ("" when it cannot be read: callers that need it say which file).
+std::string read_text_file(const std::filesystem::path& path);
+
 // Writes a whole text file the same way: to `<path>.partial`, then renamed into place; on a
 // failure the partial file is removed and an IoError names it and the OS error.
 void write_text_file(const std::filesystem::path& path, std::string_view text);

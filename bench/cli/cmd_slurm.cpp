@@ -18,7 +18,6 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <regex>
 #include <sstream>
@@ -57,11 +56,6 @@ std::string quoted(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), {}};
 }
 
 std::string version_line() { return fmt::format("descent {}, commit {}", version(), git_commit()); }
@@ -149,14 +143,14 @@ bool slurm_time(const std::string& t) {
 // The output folder must be this experiment's, sharded the same way, or new.
 void check_folder(const Job& j, const std::string& text) {
   for (const fs::path& held : {j.slurm() / "experiment.toml", j.dir / "experiment.toml"})
-    if (fs::exists(held) && read_file(held) != text)
+    if (fs::exists(held) && read_text_file(held) != text)
       throw UsageError(
           fmt::format("{} holds another experiment's results ({} differs): choose another --out",
                       j.dir.string(), held.string()));
   const fs::path script = j.slurm() / "shards.sbatch";
   if (!fs::exists(script) || !fs::exists(j.dir / "shards")) return;
   std::smatch m;
-  const std::string old = read_file(script);
+  const std::string old = read_text_file(script);
   static const std::regex array(R"(#SBATCH --array=0-(\d+))");
   if (std::regex_search(old, m, array) && std::stoi(m[1]) + 1 != j.shards)
     throw UsageError(

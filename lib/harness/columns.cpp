@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 #include "lib/csv.hpp"
+#include "lib/limits.hpp"
 #include "lib/trace_csv.hpp"
 
 namespace descent {
@@ -214,6 +216,19 @@ std::vector<std::string> run_identity(const RunSpec& spec,
       n += hp_keys.size();
   row.resize(n);  // identity and hyperparameter columns come first
   return row;
+}
+
+bool is_run(const std::vector<std::string>& row, const RunSpec& spec,
+            const std::vector<std::string>& hp_keys) {
+  const std::vector<std::string> identity = run_identity(spec, hp_keys);
+  return row.size() >= identity.size() && std::equal(identity.begin(), identity.end(), row.begin());
+}
+
+Index parse_run_id(const std::string& field, const std::string& source, Index runs) {
+  Index id = 0;
+  const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), id);
+  if (ec == std::errc() && end == field.data() + field.size() && id >= 0 && id < runs) return id;
+  return to_count(field, source + ": run_id", 0, runs - 1);
 }
 
 std::vector<std::string> traces_header() {

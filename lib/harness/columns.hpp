@@ -60,6 +60,15 @@ std::vector<std::string> runs_header(const std::vector<std::string>& hp_keys);
 std::vector<std::string> runs_row(const Ran& ran, const std::vector<std::string>& hp_keys);
 // The leading cells of a run's row that say which run it is, up to its seed.
 std::vector<std::string> run_identity(const RunSpec& spec, const std::vector<std::string>& hp_keys);
+
+// Whether a runs.csv (or runs.partial.csv) row is `spec`'s run: its identity columns equal.
+bool is_run(const std::vector<std::string>& row, const RunSpec& spec,
+            const std::vector<std::string>& hp_keys);
+
+// A run_id field as the sweep writes it: digits, in [0, runs). The common case is parsed
+// without building a message (it runs once per trace row); anything else is a UsageError
+// naming `source` (through to_count).
+Index parse_run_id(const std::string& field, const std::string& source, Index runs);
 // traces.csv: run_id, then every trace column (lib/trace_csv.hpp).
 std::vector<std::string> traces_header();
 std::vector<std::vector<std::string>> traces_rows(const Ran& ran);

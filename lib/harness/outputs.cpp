@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <fstream>
 #include <numeric>
 #include <regex>
@@ -19,20 +18,11 @@
 namespace descent {
 namespace {
 
-// A run id field: digits only, as the sweep writes it (the common case parsed without building
-// a message); anything else through to_count, whose error names the file.
-Index run_id_of(const std::string& field, const std::string& source) {
-  Index id = 0;
-  const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), id);
-  if (ec == std::errc() && end == field.data() + field.size() && id >= 0 && id <= limits::runs)
-    return id;
-  return to_count(field, source + ": run_id", 0, limits::runs);
-}
-
 void sort_by_run_id(CsvTable& table) {
   std::vector<long> ids;  // parsed once, not at every comparison
   ids.reserve(table.rows.size());
-  for (const auto& row : table.rows) ids.push_back(run_id_of(row[0], table.source));
+  for (const auto& row : table.rows)
+    ids.push_back(parse_run_id(row[0], table.source, limits::runs));
   std::vector<std::size_t> order(table.rows.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
@@ -48,11 +38,6 @@ void write_table(const CsvTable& table, const std::filesystem::path& path) {
   CsvWriter out(path, table.header);
   for (const auto& row : table.rows) out.row(row);
   out.commit();
-}
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), {}};
 }
 
 // Why a shard directory cannot be merged yet, or "" when it holds a finished sweep. A missing
@@ -74,7 +59,7 @@ std::string unfinished(const std::filesystem::path& dir) {
 // The shard a finished sweep's meta.json names, "I/N" ("0/1": unsharded).
 std::string shard_of(const std::filesystem::path& dir) {
   static const std::regex re(R"re("shard"\s*:\s*"(\d+/\d+)")re");
-  const std::string text = read_text(dir / "meta.json");
+  const std::string text = read_text_file(dir / "meta.json");
   std::smatch m;
   return std::regex_search(text, m, re) ? m[1].str() : "";
 }
@@ -178,7 +163,7 @@ void merge_sweeps(const std::vector<std::filesystem::path>& dirs,
   std::string text;
   CsvTable runs, traces;
   for (const auto& dir : dirs) {
-    const std::string t = read_text(dir / "experiment.toml");
+    const std::string t = read_text_file(dir / "experiment.toml");
     if (text.empty())
       text = t;
     else if (t != text)
@@ -200,18 +185,17 @@ void merge_sweeps(const std::vector<std::filesystem::path>& dirs,
     std::set<Index> here;
     for (std::size_t i = 0; i < r.rows.size(); ++i) {
       auto& row = r.rows[i];
-      const std::string where = fmt::format("merge: {}:{}", r.source, r.lines[i]);
-      const Index id = to_count(row[0], where + ": run_id", 0, expected - 1);
-      const std::vector<std::string> identity = run_identity(all[std::size_t(id)], hp_keys);
-      if (!std::equal(identity.begin(), identity.end(), row.begin()))
-        throw UsageError(fmt::format("{}: run {} is not the experiment's run {}", where, id, id));
+      const Index id = parse_run_id(row[0], r.source, expected);
+      if (!is_run(row, all[std::size_t(id)], hp_keys))
+        throw UsageError(fmt::format("merge: {}:{}: run {} is not the experiment's run {}",
+                                     r.source, r.lines[i], id, id));
       if (!ids.insert(id).second)
         throw UsageError(fmt::format("merge: run {} appears twice ({})", id, dir.string()));
       here.insert(id);
       runs.rows.push_back(std::move(row));
     }
     for (std::size_t i = 0; i < tr.rows.size(); ++i) {
-      const Index id = run_id_of(tr.rows[i][0], tr.source);  // per row: no message built
+      const Index id = parse_run_id(tr.rows[i][0], tr.source, expected);
       if (!here.count(id))
         throw UsageError(
             fmt::format("merge: {}:{}: a trace row of run {}, which runs.csv does "

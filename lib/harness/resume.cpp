@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <fstream>
 #include <map>
 
 #include "lib/csv.hpp"
@@ -17,8 +15,7 @@ namespace {
 // A row cut by a kill or a full disk has no newline at its end: it is dropped (its run was not
 // finished, so it runs again), and appending goes on after the last whole row.
 void drop_torn_row(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  const std::string text{std::istreambuf_iterator<char>(in), {}};
+  const std::string text = read_text_file(path);
   if (text.empty() || text.back() == '\n') return;
   const auto keep = text.rfind('\n');
   if (::truncate(path.c_str(), keep == std::string::npos ? 0 : off_t(keep + 1)) != 0)
@@ -51,15 +48,13 @@ std::set<Index> resume_state(const std::filesystem::path& runs_partial,
   for (std::size_t r = 0; r < t.rows.size(); ++r) {
     const auto& row = t.rows[r];
     const std::string where = fmt::format("{}:{}", runs_partial.string(), t.lines[r]);
-    const Index id = to_count(row[0], where + ": run_id", 0, Index(runs.size()) - 1);
+    const Index id = parse_run_id(row[0], where, Index(runs.size()));
     if (id % shards != shard)
       throw UsageError(
           fmt::format("{}: run {} belongs to shard {}/{}, not {}/{}: the folder holds "
                       "another shard's runs",
                       where, id, id % shards, shards, shard, shards));
-    const std::vector<std::string> identity = run_identity(runs[id], hp_keys);
-    if (!std::equal(identity.begin(), identity.end(), row.begin()))
-      throw stale(fmt::format("run {}", id));
+    if (!is_run(row, runs[id], hp_keys)) throw stale(fmt::format("run {}", id));
     if (row[status] != "ok" && row[status] != "diverged" && row[status] != "error")
       throw UsageError(fmt::format("{}: run {} has status '{}'", where, id, row[status]));
     if (!done.insert(id).second)
@@ -74,23 +69,25 @@ std::set<Index> resume_state(const std::filesystem::path& runs_partial,
                           : CsvTable{traces_header(), {}, {}, {}};
   if (tr.header != traces_header()) throw stale("traces.partial.csv's header");
   const std::size_t iter = tr.column("iter");
+  std::vector<Index> trace_ids;  // parsed once, for the check and for the rows kept
+  trace_ids.reserve(tr.rows.size());
   std::map<Index, std::string> last_logged;
   for (const auto& row : tr.rows) {
-    const Index id =
-        to_count(row[0], traces_partial.string() + ": run_id", 0, Index(runs.size()) - 1);
-    last_logged[id] = row[iter];
+    trace_ids.push_back(parse_run_id(row[0], traces_partial.string(), Index(runs.size())));
+    last_logged[trace_ids.back()] = row[iter];
   }
   for (const auto& [id, last] : final_iter)
     if (last_logged[id] != last) done.erase(id);
   CsvWriter kept(traces_partial.string() + ".kept", tr.header);
-  for (const auto& row : tr.rows)
-    if (done.count(std::stol(row[0]))) kept.row(row);
+  for (std::size_t i = 0; i < tr.rows.size(); ++i)
+    if (done.count(trace_ids[i])) kept.row(tr.rows[i]);
   kept.commit();
   std::filesystem::rename(traces_partial.string() + ".kept", traces_partial);
   if (done.size() < t.rows.size()) {  // rewrite runs.partial.csv without the runs to redo
     CsvWriter runs_kept(runs_partial.string() + ".kept", t.header);
     for (const auto& row : t.rows)
-      if (done.count(std::stol(row[0]))) runs_kept.row(row);
+      if (done.count(parse_run_id(row[0], runs_partial.string(), Index(runs.size()))))
+        runs_kept.row(row);
     runs_kept.commit();
     std::filesystem::rename(runs_partial.string() + ".kept", runs_partial);
   }

@@ -10,7 +10,6 @@
 #include <csignal>
 #include <cstring>
 #include <exception>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
@@ -186,9 +185,7 @@ FolderLock::~FolderLock() {
 void check_results_folder(const Experiment& e, const std::filesystem::path& dir, bool force) {
   const std::filesystem::path held = dir / "experiment.toml";
   if (force || !std::filesystem::exists(held)) return;
-  std::ifstream in(held);
-  const std::string text{std::istreambuf_iterator<char>(in), {}};
-  if (text != e.text)
+  if (read_text_file(held) != e.text)
     throw UsageError(
         fmt::format("{} holds the results of another experiment ({} differs): choose "
                     "another --out, or --force to replace them",
