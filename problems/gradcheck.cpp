@@ -52,7 +52,8 @@ VecX check_point(const VecX& x0, Rng& rng) {
   return x;
 }
 
-// Normwise relative over coordinate directions, the largest entry's for random ones.
+// Normwise relative over coordinate directions, the largest entry's for random ones (gradcheck's
+// gradient and Hessian errors, and difference_errors' one-sided and central ones).
 struct ErrorNorm {
   double sq = 0, max = 0;
   void add(double e) {
@@ -88,7 +89,8 @@ GradCheckResult gradcheck(const Problem& p, const GradCheckOptions& o) {
     if (hess) p.hessian(x, h);
     const double hnorm = hess ? std::max(h.norm(), 1e-300) : 1.0;
     const double base = 1e-5 * std::max(1.0, x.lpNorm<Eigen::Infinity>());
-    double grad_sq = 0, grad_max = 0, hess_sq = 0, hess_max = 0, hv_max = 0;
+    ErrorNorm grad, hessian;
+    double hv_max = 0;
     finite = finite && std::isfinite(f) && g.allFinite() && (!hess || h.allFinite());
     const MatX dirs = directions(d, rng);
     for (Index k = 0; k < r.directions; ++k) {
@@ -118,22 +120,17 @@ GradCheckResult gradcheck(const Problem& p, const GradCheckOptions& o) {
         ++r.nonsmooth;
         continue;
       }
-      const double e = dv - g.dot(v);
-      grad_sq += e * e;
-      grad_max = std::max(grad_max, std::abs(e));
+      grad.add(dv - g.dot(v));
       if (hess) {
         const VecX hv = h * v;
-        const double eh = (dg - hv).norm();
-        hess_sq += eh * eh;
-        hess_max = std::max(hess_max, eh);
+        hessian.add((dg - hv).norm());
         hv_max = std::max(hv_max, hv.norm());
       }
     }
-    const double ge = r.coordinates ? std::sqrt(grad_sq) / gnorm : grad_max / gnorm;
-    r.gradient_error = std::max(r.gradient_error, ge);
+    r.gradient_error = std::max(r.gradient_error, grad.relative(r.coordinates, gnorm));
     if (hess) {
       const double he =
-          r.coordinates ? std::sqrt(hess_sq) / hnorm : hess_max / std::max(hv_max, 1e-300);
+          hessian.relative(r.coordinates, r.coordinates ? hnorm : std::max(hv_max, 1e-300));
       const double asym = (h - h.transpose()).norm() / hnorm;
       r.hessian_error = std::max({*r.hessian_error, he, asym});
     }
