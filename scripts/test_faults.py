@@ -214,6 +214,8 @@ def hostile(work):
         (["run", "-p", "quadratic", "-o", "sgd", "--epochs", "1e300"], "limit 'epochs'"),
         (["run", "-p", "quadratic", "-o", "sgd", "--seed", "-1"], "--seed"),
         (["run", "-p", "quadratic", "-o", "sgd", "--seed", "1e23"], "--seed"),
+        (["gradcheck", "-p", "rosenbrock", "--seed", "-1"], "--seed"),
+        (["inspect", "layers", "-p", "mlp", "--seed", "1e23"], "--seed"),
         (["run", "-p", "quadratic", "-o", "sgd", "--trace", "/dev/null"], "not a regular file"),
         (["run", "-p", "quadratic:dim=2\nx", "-o", "sgd"], "dim=2\\nx"),
         (["sweep", os.path.join(ROOT, "bench/experiments/default.toml"), "--threads",

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "bench/cli/commands.hpp"
+#include "lib/limits.hpp"
 #include "problems/gradcheck.hpp"
 #include "problems/registry.hpp"
 
@@ -15,7 +16,7 @@ namespace {
 
 struct GradCheckArgs {
   std::string problem, mask = "off";
-  std::uint64_t seed = 0;
+  std::string seed = "0";  // read by to_seed: exact digits, no wrap
   int points = 3;
   std::vector<double> steps;
 };
@@ -55,10 +56,11 @@ int print_steps(const Problem& problem, const GradCheckOptions& options,
 }
 
 int run_gradcheck(const GradCheckArgs& a) {
-  const auto problem = make_problem(a.problem, a.seed);
+  const std::uint64_t seed = to_seed(a.seed, "--seed");
+  const auto problem = make_problem(a.problem, seed);
   GradCheckOptions options;
   options.points = a.points;
-  options.seed = a.seed;
+  options.seed = seed;
   options.mask = kMasks.at(a.mask);
   if (!a.steps.empty()) return print_steps(*problem, options, a.steps);
   const GradCheckResult r = gradcheck(*problem, options);

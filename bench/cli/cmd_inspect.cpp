@@ -19,6 +19,7 @@
 
 #include "bench/cli/commands.hpp"
 #include "lib/harness/run_specs.hpp"
+#include "lib/limits.hpp"
 #include "problems/classifier.hpp"
 #include "problems/mlp.hpp"
 #include "problems/registry.hpp"
@@ -28,19 +29,19 @@ namespace {
 
 struct InspectArgs {
   std::string what, problem, optimizer, schedule = "constant", at = "optimum";
-  std::uint64_t seed = 0;
+  std::string seed = "0";  // read by to_seed: exact digits, no wrap
   long iters = 50, batch = 0;
 };
 
 // An empty field for NaN (the output layer has no hidden activation), as the sweep's CSV.
 std::string field(double v) { return std::isnan(v) ? "" : fmt::format("{:.17g}", v); }
 
-int inspect_layers(const InspectArgs& a) {
-  const auto problem = make_problem(a.problem, a.seed);
+int inspect_layers(const InspectArgs& a, std::uint64_t seed) {
+  const auto problem = make_problem(a.problem, seed);
   const auto* mlp = dynamic_cast<const Mlp*>(problem.get());
   if (!mlp)
     throw UsageError(fmt::format("inspect layers: problem '{}' is not an mlp", problem->spec()));
-  const VecX x = mlp->initial_point(derive_seed(a.seed, kStart));
+  const VecX x = mlp->initial_point(derive_seed(seed, kStart));
   fmt::print("layer,in,out,activation_rms,grad_norm\n");
   Index l = 1;
   for (const Mlp::LayerStats& s : mlp->layer_stats(x))
@@ -48,11 +49,11 @@ int inspect_layers(const InspectArgs& a) {
   return 0;
 }
 
-int inspect_hessian(const InspectArgs& a) {
-  const auto problem = make_problem(a.problem, a.seed);
+int inspect_hessian(const InspectArgs& a, std::uint64_t seed) {
+  const auto problem = make_problem(a.problem, seed);
   if (!problem->has_hessian())
     throw UsageError(fmt::format("inspect hessian: problem '{}' has no Hessian", problem->spec()));
-  VecX x = problem->initial_point(derive_seed(a.seed, kStart));
+  VecX x = problem->initial_point(derive_seed(seed, kStart));
   if (a.at == "optimum") {
     const auto* c = dynamic_cast<const Classifier*>(problem.get());
     if (!c || !c->minimizer())
@@ -70,16 +71,16 @@ int inspect_hessian(const InspectArgs& a) {
   return 0;
 }
 
-int inspect_steps(const InspectArgs& a) {
+int inspect_steps(const InspectArgs& a, std::uint64_t seed) {
   if (a.optimizer.empty()) throw UsageError("inspect steps: --optimizer is required");
-  SpecRun spec(a.problem, a.optimizer, a.schedule, a.seed);
+  SpecRun spec(a.problem, a.optimizer, a.schedule, seed);
   if (a.batch > 0 && spec.problem().samples() == 0)
     throw UsageError(
         fmt::format("--batch: problem '{}' has no data samples", spec.problem().spec()));
   RunSettings settings;
   settings.budget.iters = a.iters;
   settings.batch = a.batch;
-  settings.seed = a.seed;
+  settings.seed = seed;
   settings.record_x = true;  // every step is logged (log.every = 1): x at each step
   const RunResult r = spec.run(settings);
   fmt::print("iter,loss,grad_norm,step_norm\n");
@@ -115,9 +116,10 @@ CLI::App* add(CLI::App& app, InspectArgs& a) {
 }
 
 int run_inspect(const InspectArgs& a) {
-  if (a.what == "layers") return inspect_layers(a);
-  if (a.what == "hessian") return inspect_hessian(a);
-  return inspect_steps(a);
+  const std::uint64_t seed = to_seed(a.seed, "--seed");
+  if (a.what == "layers") return inspect_layers(a, seed);
+  if (a.what == "hessian") return inspect_hessian(a, seed);
+  return inspect_steps(a, seed);
 }
 
 }  // namespace
