@@ -22,6 +22,15 @@ void drop_torn_row(const std::filesystem::path& path) {
     throw IoError(fmt::format("cannot repair '{}'", path.string()));
 }
 
+// Rewrites `path` (atomically, as every result file) with the rows of `table` that `keep`.
+template <class Keep>
+void keep_rows(const CsvTable& table, const std::filesystem::path& path, Keep keep) {
+  CsvWriter kept(path, table.header);
+  for (std::size_t i = 0; i < table.rows.size(); ++i)
+    if (keep(i)) kept.row(table.rows[i]);
+  kept.commit();
+}
+
 }  // namespace
 
 std::set<Index> resume_state(const std::filesystem::path& runs_partial,
@@ -78,19 +87,11 @@ std::set<Index> resume_state(const std::filesystem::path& runs_partial,
   }
   for (const auto& [id, last] : final_iter)
     if (last_logged[id] != last) done.erase(id);
-  CsvWriter kept(traces_partial.string() + ".kept", tr.header);
-  for (std::size_t i = 0; i < tr.rows.size(); ++i)
-    if (done.count(trace_ids[i])) kept.row(tr.rows[i]);
-  kept.commit();
-  std::filesystem::rename(traces_partial.string() + ".kept", traces_partial);
-  if (done.size() < t.rows.size()) {  // rewrite runs.partial.csv without the runs to redo
-    CsvWriter runs_kept(runs_partial.string() + ".kept", t.header);
-    for (const auto& row : t.rows)
-      if (done.count(parse_run_id(row[0], runs_partial.string(), Index(runs.size()))))
-        runs_kept.row(row);
-    runs_kept.commit();
-    std::filesystem::rename(runs_partial.string() + ".kept", runs_partial);
-  }
+  keep_rows(tr, traces_partial, [&](std::size_t i) { return done.count(trace_ids[i]) > 0; });
+  if (done.size() < t.rows.size())  // runs.partial.csv without the runs to redo
+    keep_rows(t, runs_partial, [&](std::size_t i) {
+      return done.count(parse_run_id(t.rows[i][0], runs_partial.string(), Index(runs.size()))) > 0;
+    });
   return done;
 }
 
