@@ -157,6 +157,11 @@ void CsvWriter::commit() {
   commit_file(f, partial_, path_);
 }
 
+void move_file(const std::filesystem::path& from, const std::filesystem::path& to) {
+  if (std::rename(from.c_str(), to.c_str()) != 0) throw io_error("moving a file to", to, errno);
+  sync_folder(to);
+}
+
 std::string read_text_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), {}};

@@ -50,6 +50,9 @@ void check_output_file(const std::filesystem::path& path);
 // permission), instead of a filesystem_error.
 void make_folders(const std::filesystem::path& dir);
 
+// Renames a file within one file system and makes the new name durable; IoError on failure.
+void move_file(const std::filesystem::path& from, const std::filesystem::path& to);
+
 // A whole file's text ("" when it cannot be read: callers that need it say which file).
 std::string read_text_file(const std::filesystem::path& path);
 

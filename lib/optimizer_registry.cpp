@@ -39,17 +39,72 @@
 namespace descent {
 namespace {
 
-// The key `flavor` first, and each flavor's values as defaults of the keys it sets. A flavor that
-// names a key the optimizer lacks is a bug of its declaration, reported when the registry is
-// built (and by tests/test_flavors.cpp).
+// Line-search and second-order methods: concrete Optimizer<double> classes with an oracle. They
+// take no `clip` or `weight_decay`, which would make the gradient disagree with the loss that
+// their line searches compare.
+template <class O>
+OptimizerEntry entry_double() {
+  OptimizerEntry e{O::info(), keys_of<typename O::Config>(), {}, {}, {}, "built in"};
+  e.check = [](const Params& p) { (void)read_config<typename O::Config>(p); };
+  e.make_double = [](const Params& p, const Layout& l) -> std::unique_ptr<Optimizer<double>> {
+    return std::make_unique<O>(read_config<typename O::Config>(p), layout_dim(l));
+  };
+  e.make_float = [name = e.info.name](const Params&,
+                                      const Layout&) -> std::unique_ptr<Optimizer<float>> {
+    throw UsageError(fmt::format("optimizer '{}' works in double precision only", name));
+  };
+  return e;
+}
+
+// The first-order table, which register_optimizer extends.
+std::vector<OptimizerEntry>& first_order() {
+  // One line per optimizer.
+  // clang-format off
+  static std::vector<OptimizerEntry> all = {
+      optimizer_entry<Sgd>(),
+      optimizer_entry<Momentum>(),
+      optimizer_entry<Nesterov>(),
+      optimizer_entry<Adagrad>(),
+      optimizer_entry<Adadelta>(),
+      optimizer_entry<Rmsprop>(),
+      optimizer_entry<Adam>(),
+      optimizer_entry<Adamw>(),
+      optimizer_entry<Adamax>(),
+      optimizer_entry<Nadam>(),
+      optimizer_entry<Nadamw>(),
+      optimizer_entry<Lion>(),
+      optimizer_entry<Radam>(),
+      optimizer_entry<Adabelief>(),
+      optimizer_entry<Adopt>(),
+      optimizer_entry<Rprop>(),
+      optimizer_entry<Asgd>(),
+      optimizer_entry<Lamb>(),
+      optimizer_entry<Prodigy>(),
+      optimizer_entry<Sfsgd>(),
+      optimizer_entry<Sfadamw>(),
+      optimizer_entry<Signsgd>(),
+      optimizer_entry<Signum>(),
+      optimizer_entry<Muon>(),
+      optimizer_entry<Adafactor>(),
+      optimizer_entry<Shampoo>(),
+      optimizer_entry<Soap>(),
+  };
+  // clang-format on
+  return all;
+}
+
+}  // namespace
+
+// A flavor that names a key the optimizer lacks is a bug of its declaration, reported when the
+// registry is built (and by tests/test_flavors.cpp).
 void add_flavors(OptimizerEntry& e) {
   if (e.info.flavors.empty()) return;
   std::vector<std::string> names;
   for (const Flavor& f : e.info.flavors) {
     names.push_back(f.name);
     for (const auto& [key, value] : f.sets) {
-      auto k =
-          std::find_if(e.keys.begin(), e.keys.end(), [&](const Key& k) { return k.name == key; });
+      auto k = std::find_if(e.keys.begin(), e.keys.end(),
+                            [&key = key](const Key& k) { return k.name == key; });
       if (k == e.keys.end())
         throw std::logic_error(
             fmt::format("{} flavor {} sets no key '{}'", e.info.name, f.name, key));
@@ -63,77 +118,7 @@ void add_flavors(OptimizerEntry& e) {
                            "the framework whose form and defaults the other keys take", names));
 }
 
-template <template <class> class O>
-OptimizerEntry entry() {
-  OptimizerEntry e{O<double>::info(), {}, {}, {}, {}};
-  e.check = [](const Params& p) { (void)read_config<typename O<double>::Config>(p); };
-  const bool own = e.info.own_weight_decay;
-  e.keys =
-      with_keys({keys_of<typename O<double>::Config>(), keys_of(GradientTransform::fields(own))});
-  add_flavors(e);
-  e.make_double = [own](const Params& p, const Layout& l) -> std::unique_ptr<Optimizer<double>> {
-    return std::make_unique<Erased<O, double>>(p, GradientTransform::read(p, own), l);
-  };
-  e.make_float = [own](const Params& p, const Layout& l) -> std::unique_ptr<Optimizer<float>> {
-    return std::make_unique<Erased<O, float>>(p, GradientTransform::read(p, own), l);
-  };
-  return e;
-}
-
-// Line-search and second-order methods: concrete Optimizer<double> classes with an oracle. They
-// take no `clip` or `weight_decay`, which would make the gradient disagree with the loss that
-// their line searches compare.
-template <class O>
-OptimizerEntry entry_double() {
-  OptimizerEntry e{O::info(), keys_of<typename O::Config>(), {}, {}, {}};
-  e.check = [](const Params& p) { (void)read_config<typename O::Config>(p); };
-  e.make_double = [](const Params& p, const Layout& l) -> std::unique_ptr<Optimizer<double>> {
-    return std::make_unique<O>(read_config<typename O::Config>(p), layout_dim(l));
-  };
-  e.make_float = [name = e.info.name](const Params&,
-                                      const Layout&) -> std::unique_ptr<Optimizer<float>> {
-    throw UsageError(fmt::format("optimizer '{}' works in double precision only", name));
-  };
-  return e;
-}
-
-}  // namespace
-
-const std::vector<OptimizerEntry>& optimizer_registry() {
-  // One line per optimizer.
-  // clang-format off
-  static const std::vector<OptimizerEntry> all = {
-      entry<Sgd>(),
-      entry<Momentum>(),
-      entry<Nesterov>(),
-      entry<Adagrad>(),
-      entry<Adadelta>(),
-      entry<Rmsprop>(),
-      entry<Adam>(),
-      entry<Adamw>(),
-      entry<Adamax>(),
-      entry<Nadam>(),
-      entry<Nadamw>(),
-      entry<Lion>(),
-      entry<Radam>(),
-      entry<Adabelief>(),
-      entry<Adopt>(),
-      entry<Rprop>(),
-      entry<Asgd>(),
-      entry<Lamb>(),
-      entry<Prodigy>(),
-      entry<Sfsgd>(),
-      entry<Sfadamw>(),
-      entry<Signsgd>(),
-      entry<Signum>(),
-      entry<Muon>(),
-      entry<Adafactor>(),
-      entry<Shampoo>(),
-      entry<Soap>(),
-  };
-  // clang-format on
-  return all;
-}
+const std::vector<OptimizerEntry>& optimizer_registry() { return first_order(); }
 
 const std::vector<OptimizerEntry>& oracle_optimizer_registry() {
   // One line per optimizer.
@@ -155,7 +140,28 @@ const OptimizerEntry& find_optimizer(std::string_view name) {
     if (it != all->end()) return *it;
     for (const auto& e : *all) names.push_back(e.info.name);
   }
-  throw UsageError(fmt::format("unknown optimizer '{}' (known: {})", name, fmt::join(names, ", ")));
+  throw UsageError(fmt::format("unknown optimizer '{}' (known: {}; {})", name,
+                               fmt::join(names, ", "), kPluginHint));
+}
+
+namespace {
+std::string& current_registrant() {
+  static std::string who = "the program";
+  return who;
+}
+}  // namespace
+
+void set_registrant(std::string who) { current_registrant() = std::move(who); }
+const std::string& registrant() { return current_registrant(); }
+
+void register_optimizer(OptimizerEntry e) {
+  for (const auto* all : {&optimizer_registry(), &oracle_optimizer_registry()})
+    for (const auto& taken : *all)
+      if (taken.info.name == e.info.name)
+        throw UsageError(
+            fmt::format("optimizer '{}' is already registered ({})", e.info.name, taken.origin));
+  e.origin = registrant();
+  first_order().push_back(std::move(e));
 }
 
 bool steps_at_defaults_on_a_vector(const OptimizerEntry& e) {

@@ -191,7 +191,8 @@ Spec parse_spec(std::string_view text) {
 
 Params bind_spec(const Spec& spec, std::span<const Key> keys, std::string_view what) {
   for (const auto& [k, v] : spec.args) {
-    if (std::none_of(keys.begin(), keys.end(), [&](const Key& key) { return key.name == k; })) {
+    if (std::none_of(keys.begin(), keys.end(),
+                     [&k = k](const Key& key) { return key.name == k; })) {
       std::vector<std::string> names;
       for (const Key& key : keys) names.push_back(key.name);
       throw UsageError(

@@ -81,6 +81,8 @@ struct Key {
 
 // The key that selects a flavor: a framework's version of a component (lib/optimizer.hpp Flavor).
 inline constexpr std::string_view kFlavorKey = "flavor";
+// The end of an unknown-name error: a name may be a plugin's (lib/plugin.hpp) that was not loaded.
+inline constexpr std::string_view kPluginHint = "a plugin's names need its --plugin FILE.so";
 
 // Short constructors for key tables.
 Key real_key(std::string name, std::string def, std::string help, Range range = Range::any);

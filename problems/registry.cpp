@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "lib/optimizer_registry.hpp"
 #include "problems/beale.hpp"
 #include "problems/factorization.hpp"
 #include "problems/logreg.hpp"
@@ -18,15 +19,6 @@
 
 namespace descent {
 namespace {
-
-template <class P>
-ProblemEntry entry() {
-  return {P::info(), [](const Params& p, std::uint64_t seed) -> std::unique_ptr<Problem> {
-            auto problem = std::make_unique<P>(p, derive_seed(seed, kInstance));
-            problem->set_spec(p.canonical());
-            return problem;
-          }};
-}
 
 // `shape=RxC`: two whole numbers >= 1.
 std::pair<Index, Index> parse_shape(const Params& p) {
@@ -47,7 +39,7 @@ std::pair<Index, Index> parse_shape(const Params& p) {
 // matrix by the optimizer (muon, shampoo, soap, adafactor).
 template <class P>
 ProblemEntry analytic() {
-  ProblemEntry e = entry<P>();
+  ProblemEntry e = problem_entry<P>();
   e.info.keys.push_back(
       text_key("shape", "", "view x as one R×C matrix (row-major, R·C = dim) for the optimizer"));
   e.make = [make = e.make](const Params& p, std::uint64_t seed) {
@@ -68,14 +60,13 @@ const ProblemEntry& find_problem(const Spec& s) {
   if (it != all.end()) return *it;
   std::vector<std::string> names;
   for (const auto& e : all) names.push_back(e.info.name);
-  throw UsageError(fmt::format("problem spec '{}': unknown problem '{}' (known: {})", s.text,
-                               s.name, fmt::join(names, ", ")));
+  throw UsageError(fmt::format("problem spec '{}': unknown problem '{}' (known: {}; {})", s.text,
+                               s.name, fmt::join(names, ", "), kPluginHint));
 }
 
-}  // namespace
-
-const std::vector<ProblemEntry>& problem_registry() {
-  static const std::vector<ProblemEntry> all = {
+// The table, which register_problem extends.
+std::vector<ProblemEntry>& all_problems() {
+  static std::vector<ProblemEntry> all = {
       // One line per problem.
       // clang-format off
       analytic<Quadratic>(),
@@ -84,13 +75,26 @@ const std::vector<ProblemEntry>& problem_registry() {
       analytic<Beale>(),
       analytic<Saddle>(),
       analytic<Rastrigin>(),
-      entry<Factorization>(),
-      entry<LogReg>(),
-      entry<Softmax>(),
-      entry<Mlp>(),
+      problem_entry<Factorization>(),
+      problem_entry<LogReg>(),
+      problem_entry<Softmax>(),
+      problem_entry<Mlp>(),
       // clang-format on
   };
   return all;
+}
+
+}  // namespace
+
+const std::vector<ProblemEntry>& problem_registry() { return all_problems(); }
+
+void register_problem(ProblemEntry e) {
+  for (const auto& taken : problem_registry())
+    if (taken.info.name == e.info.name)
+      throw UsageError(
+          fmt::format("problem '{}' is already registered ({})", e.info.name, taken.origin));
+  e.origin = registrant();
+  all_problems().push_back(std::move(e));
 }
 
 Params parse_problem(std::string_view spec) {

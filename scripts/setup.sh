@@ -13,6 +13,7 @@ packages=(
   qemu-user
   slurm-wlm munge
   chromium python3-websocket
+  clang libclang-rt-14-dev libomp-dev
 )
 
 missing=()

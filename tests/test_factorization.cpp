@@ -229,7 +229,7 @@ TEST_CASE("factorization: bad keys are usage errors naming the key", "[factoriza
   };
   for (const auto& [spec, message] : cases) {
     INFO(spec);
-    CHECK_THAT(usage_error([&] { make_problem(spec, 0); }), Contains(message));
+    CHECK_THAT(usage_error([&spec = spec] { make_problem(spec, 0); }), Contains(message));
   }
   CHECK_NOTHROW(make_problem("factorization:m=3,n=8,rank=3,k=9", 0));
 }

@@ -37,7 +37,24 @@ TEST_CASE("merged shards equal the unsharded sweep", "[outputs]") {
   fs::remove_all(s2);
   sweep(e, s2, 1, 2, 3);
   CHECK_THROWS_WITH(merge_sweeps({s0, s1, s1}, merged), Catch::Contains("appears twice"));
+  // What a killed merge left in its staging folder goes; the folder's other files stay.
+  fs::create_directories(merged / ".merge.partial");
+  { std::ofstream(merged / ".merge.partial" / "runs.csv") << "torn"; }
+  { std::ofstream(merged / "notes.txt") << "mine"; }
   merge_sweeps({s2, s0, s1}, merged);
+  check_same(whole, merged);
+  CHECK(!fs::exists(merged / ".merge.partial"));
+  CHECK(read_text_file(merged / "notes.txt") == "mine");
+  // A merge that fails leaves the merged folder as it was.
+  const std::string runs = read_text_file(merged / "runs.csv");
+  CHECK_THROWS(merge_sweeps({s0, s1, s1}, merged));
+  CHECK(read_text_file(merged / "runs.csv") == runs);
+  // Another experiment's results are replaced only with force.
+  { std::ofstream(merged / "experiment.toml") << "name = \"other\"\n"; }
+  CHECK_THROWS_WITH(
+      merge_sweeps({s2, s0, s1}, merged),
+      Catch::Contains("holds the results of another experiment") && Catch::Contains("--force"));
+  merge_sweeps({s2, s0, s1}, merged, true);
   check_same(whole, merged);
   for (const auto& d : {whole, s0, s1, s2, merged}) fs::remove_all(d);
 }

@@ -38,6 +38,28 @@ TEST_CASE("resume finishes an interrupted sweep with the same results", "[resume
   fs::remove_all(part);
 }
 
+// Killed as the sweep began: the partial files empty, or cut inside their header.
+TEST_CASE("resume starts over from an empty or torn header", "[resume]") {
+  const Experiment e = parse_experiment(kExperiment, "unit.toml");
+  const fs::path whole = fresh_dir("hwhole"), part = fresh_dir("hpart");
+  sweep(e, whole, 2);
+  for (const std::string runs_text : {"", "run_id,prob"}) {
+    for (const std::string traces_text : {"", "run_"}) {
+      fs::remove_all(part);
+      fs::create_directories(part);
+      std::ofstream(part / "runs.partial.csv") << runs_text;
+      std::ofstream(part / "traces.partial.csv") << traces_text;
+      INFO("runs.partial.csv '" << runs_text << "', traces.partial.csv '" << traces_text << "'");
+      const SweepOutcome r = sweep(e, part, 2, 0, 1, true);
+      CHECK(r.skipped == 0);
+      CHECK(r.ran == 42);
+      check_same(whole, part);
+    }
+  }
+  fs::remove_all(whole);
+  fs::remove_all(part);
+}
+
 TEST_CASE("resume refuses partial files from another experiment before running", "[resume]") {
   const Experiment e = parse_experiment(kExperiment, "unit.toml");
   const fs::path whole = fresh_dir("swhole"), part = fresh_dir("spart");

@@ -178,7 +178,8 @@ TEST_CASE("line-search methods are double only; bad keys name the key", "[second
   };
   for (const auto& [spec, key] : bad) {
     INFO(spec);
-    const std::string msg = usage_error([&] { make_optimizer<double>(parse_optimizer(spec), 2); });
+    const std::string msg =
+        usage_error([&spec = spec] { make_optimizer<double>(parse_optimizer(spec), 2); });
     CHECK_THAT(msg, Catch::Contains("key '" + std::string(key) + "'"));
   }
   // No Hessian: a usage error when the run starts.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bench/cli/commands.hpp"
+#include "bench/cli/plugins.hpp"
 #include "lib/build_info.hpp"
 #include "lib/spec.hpp"
 
@@ -31,6 +32,13 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::function<std::string()>(version_text),
                        "Print the version and the build's facts");
+  // Every command takes --plugin, before or after its own arguments (fallthrough): the plugins
+  // are loaded before the command runs, so that their names are known to it.
+  std::vector<std::string> plugins;
+  app.add_option("--plugin", plugins,
+                 "Load optimizers or problems from this shared library (repeatable)")
+      ->allow_extra_args(false);  // one file each: `--plugin a.so FILE.toml` keeps FILE.toml
+  app.fallthrough();
   Action action;
   add_list_command(app, action);
   add_run_command(app, action);
@@ -52,6 +60,7 @@ int main(int argc, char** argv) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help
     throw UsageError(e.what());
   }
+  for (const std::string& file : plugins) load_plugin(file);
   return action();
 }
 

@@ -223,8 +223,8 @@ void flavors_markdown() {
         sets.push_back(code(key + "=" + value));
         if (std::find(named.begin(), named.end(), key) != named.end()) continue;
         named.push_back(key);
-        const auto k =
-            std::find_if(e.keys.begin(), e.keys.end(), [&](const Key& k) { return k.name == key; });
+        const auto k = std::find_if(e.keys.begin(), e.keys.end(),
+                                    [&key = key](const Key& k) { return k.name == key; });
         if (k->kind == Kind::choice || k->kind == Kind::flag)
           meanings.push_back({code(key), k->help, code(k->default_value)});
       }

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "bench/cli/commands.hpp"
+#include "bench/cli/plugins.hpp"
 #include "lib/build_info.hpp"
 #include "lib/csv.hpp"
 #include "lib/harness/sweep.hpp"
@@ -88,6 +89,13 @@ std::string script_prelude(const Job& j) {
       version_line());
 }
 
+// The plugins this `descent slurm` loaded, for every command of the jobs: ` --plugin 'FILE'`...
+std::string plugin_args() {
+  std::string args;
+  for (const std::string& file : loaded_plugins()) args += " --plugin " + quoted(file);
+  return args;
+}
+
 std::string shards_script(const Job& j) {
   std::string s = sbatch_header(j, "descent-" + j.name, "shard-%a.log");
   s += fmt::format("#SBATCH --array=0-{}\n", j.shards - 1);
@@ -102,8 +110,8 @@ std::string shards_script(const Job& j) {
       "  exit 0\n"
       "fi\n"
       "exec \"$descent\" sweep \"$experiment\" --shard \"$i/{}\" --threads "
-      "\"${{SLURM_CPUS_PER_TASK:-1}}\" --out \"$out\" --resume --quiet\n",
-      quoted((j.dir / "shards").string()), j.shards, j.shards);
+      "\"${{SLURM_CPUS_PER_TASK:-1}}\" --out \"$out\" --resume --quiet{}\n",
+      quoted((j.dir / "shards").string()), j.shards, j.shards, plugin_args());
   return s;
 }
 
@@ -114,7 +122,7 @@ std::string merge_script(const Job& j) {
   for (int i = 0; i < j.shards; ++i) s += (i ? " " : "") + quoted(j.shard_dir(i).string());
   s += ")\n";
   s += fmt::format(
-      "if \"$descent\" merge \"${{shards[@]}}\" --out {}; then\n"
+      "if \"$descent\" merge \"${{shards[@]}}\" --out {}{}; then\n"
       "  echo \"merged {} shards into {}\"\n"
       "  exit 0\n"
       "fi\n"
@@ -123,13 +131,13 @@ std::string merge_script(const Job& j) {
       "  d=${{shards[$i]}}\n"
       "  [[ -f $d/runs.csv && ! -f $d/runs.partial.csv ]] && continue\n"
       "  echo \"  shard $i/{} (job ${{DESCENT_SHARDS_JOB:-?}}_$i, log {}/shard-$i.log):\" >&2\n"
-      "  echo \"    $descent sweep $experiment --shard $i/{} --out $d --resume\" >&2\n"
+      "  echo \"    $descent sweep $experiment --shard $i/{} --out $d --resume{}\" >&2\n"
       "  echo \"    (or on the cluster: sbatch --array=$i {}/shards.sbatch)\" >&2\n"
       "done\n"
       "echo \"then merge again: sbatch {}/merge.sbatch\" >&2\n"
       "exit 1\n",
-      quoted(j.dir.string()), j.shards, j.dir.string(), j.shards, j.slurm().string(), j.shards,
-      j.slurm().string(), j.slurm().string());
+      quoted(j.dir.string()), plugin_args(), j.shards, j.dir.string(), j.shards, j.slurm().string(),
+      j.shards, plugin_args(), j.slurm().string(), j.slurm().string());
   return s;
 }
 

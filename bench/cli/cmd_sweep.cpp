@@ -70,6 +70,7 @@ int run_sweep_command(const SweepArgs& a) {
 struct MergeArgs {
   std::vector<std::string> dirs;
   std::string out;
+  bool force = false;
 };
 
 }  // namespace
@@ -96,10 +97,11 @@ void add_merge_command(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("merge", "Combine the output directories of a sharded sweep");
   cmd->add_option("dirs", a->dirs, "Shard output directories")->required();
   cmd->add_option("--out", a->out, "Output directory")->required();
+  cmd->add_flag("--force", a->force, "Replace another experiment's results in --out");
   cmd->callback([a, &action] {
     action = [a] {
       std::vector<std::filesystem::path> dirs(a->dirs.begin(), a->dirs.end());
-      merge_sweeps(dirs, a->out);
+      merge_sweeps(dirs, a->out, a->force);
       return 0;
     };
   });

@@ -181,14 +181,14 @@ OptimizerPlan parse_optimizer_plan(const Context& c, const std::string& label, c
     } else if (key == kFlavorKey && !has_flavors(*entry)) {
       c.fail(full, node, no_flavors(*entry));
     } else if (std::none_of(entry->keys.begin(), entry->keys.end(),
-                            [&](const Key& k) { return k.name == key; })) {
+                            [&key = key](const Key& k) { return k.name == key; })) {
       c.fail(full, node, fmt::format("optimizer '{}' has no key '{}'", plan.optimizer, key));
     } else {
       plan.axes.push_back(parse_axis(c, key, *node));
       // Each value against its key alone, with its own line (keys the optimizer requires are
       // checked when the runs are expanded, once every axis is known).
       const Key& declared = *std::find_if(entry->keys.begin(), entry->keys.end(),
-                                          [&](const Key& k) { return k.name == key; });
+                                          [&key = key](const Key& k) { return k.name == key; });
       for (const std::string& v : plan.axes.back().values) {
         try {
           bind_spec(parse_spec(fmt::format("{}:{}={}", plan.optimizer, key, v)),
@@ -227,17 +227,9 @@ void parse_budget(const Context& c, const toml::node* n, Budget& b) {
     c.fail("budget", n, "give one of iters, epochs, grad_evals (seconds may be added)");
 }
 
-// The runs a sweep would have, counted (in double, so that it cannot wrap) before the grid is
-// built: within limits::runs.
+// Within limits::runs, counted before the grid is built.
 void check_run_count(const Context& c, const Experiment& e) {
-  double runs = 0;
-  for (const OptimizerPlan& plan : e.optimizers) {
-    double configs = e.random_samples > 0 ? double(e.random_samples) + e.search_defaults : 1;
-    if (e.random_samples == 0)
-      for (const Axis& a : plan.axes) configs *= double(std::max<std::size_t>(a.values.size(), 1));
-    runs += configs * double(plan.schedules.size()) * double(plan.batches.size());
-  }
-  runs *= double(e.problems.size()) * double(e.seeds);
+  const double runs = run_count(e);
   if (runs > double(limits::runs))
     c.fail("optimizers", 0L,
            fmt::format("the sweep would have {:.4g} runs, more than the limit 'runs' of {}", runs,
@@ -381,6 +373,17 @@ Experiment with_seeds(const Experiment& e, int seeds) {
     lines.insert(lines.begin(), line);  // before any [table], so at the top level
   return parse_experiment(fmt::format("{}{}\n", has_bom ? bom : "", fmt::join(lines, "\n")),
                           e.source);
+}
+
+double run_count(const Experiment& e) {
+  double runs = 0;
+  for (const OptimizerPlan& plan : e.optimizers) {
+    double configs = e.random_samples > 0 ? double(e.random_samples) + e.search_defaults : 1;
+    if (e.random_samples == 0)
+      for (const Axis& a : plan.axes) configs *= double(std::max<std::size_t>(a.values.size(), 1));
+    runs += configs * double(plan.schedules.size()) * double(plan.batches.size());
+  }
+  return runs * double(e.problems.size()) * double(e.seeds);
 }
 
 Experiment parse_experiment(std::string_view text, const std::string& source) {

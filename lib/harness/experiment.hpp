@@ -73,6 +73,8 @@ struct Experiment {
 
 Experiment load_experiment(const std::filesystem::path& path);
 Experiment parse_experiment(std::string_view text, const std::string& source);
+// The number of runs expand() gives, counted in double (it cannot wrap) without building them.
+double run_count(const Experiment& e);
 // The experiment with another number of repetitions, its text rewritten to match.
 Experiment with_seeds(const Experiment& e, int seeds);
 

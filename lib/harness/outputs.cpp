@@ -151,8 +151,8 @@ void write_sweep_outputs(SweepData data, const std::filesystem::path& dir) {
   }
 }
 
-void merge_sweeps(const std::vector<std::filesystem::path>& dirs,
-                  const std::filesystem::path& out) {
+void merge_sweeps(const std::vector<std::filesystem::path>& dirs, const std::filesystem::path& out,
+                  bool force) {
   if (dirs.empty()) throw UsageError("merge: no input directories");
   std::vector<std::string> problems;
   for (const auto& dir : dirs)
@@ -207,15 +207,25 @@ void merge_sweeps(const std::vector<std::filesystem::path>& dirs,
   if (Index(ids.size()) != expected)
     throw UsageError(
         fmt::format("merge: {} of {} runs present{}", ids.size(), expected, missing_shards(dirs)));
-  // Every check is made before the first file is written: a failed merge leaves `out` as it was.
+  // Every check is made before the first file is written.
+  check_results_folder(e, out, force);
   const FolderLock lock(out);
+  const std::filesystem::path staging = out / ".merge.partial";
+  std::filesystem::remove_all(staging);  // left by a merge that was killed
   runs.source = (out / "runs.csv").string();
   write_sweep_outputs(
       {e,
        std::move(runs),
        std::move(traces),
        {0, fmt::format("merged from {} directories", dirs.size()), std::size_t(expected)}},
-      out);
+      staging);
+  for (const OutputFile& f : sweep_outputs()) {  // meta.json, which marks a finished folder, last
+    if (std::filesystem::exists(staging / f.name))
+      move_file(staging / f.name, out / f.name);
+    else
+      std::filesystem::remove(out / f.name);
+  }
+  std::filesystem::remove(staging);
 }
 
 }  // namespace descent

@@ -37,7 +37,11 @@ const std::vector<OutputFile>& sweep_outputs();
 // atomically (written under a temporary name, then renamed).
 void write_sweep_outputs(SweepData data, const std::filesystem::path& dir);
 
-// Combines the output directories of the shards of one experiment into `out`.
-void merge_sweeps(const std::vector<std::filesystem::path>& dirs, const std::filesystem::path& out);
+// Combines the output directories of the shards of one experiment into `out`: every input is
+// checked before anything is written, the outputs are written into `out/.merge.partial/` and
+// then renamed into `out`, so a merge that fails or is killed leaves `out` as it was. `out`
+// holding another experiment's results is a UsageError unless `force`.
+void merge_sweeps(const std::vector<std::filesystem::path>& dirs, const std::filesystem::path& out,
+                  bool force = false);
 
 }  // namespace descent

@@ -14,12 +14,16 @@ namespace {
 
 // A row cut by a kill or a full disk has no newline at its end: it is dropped (its run was not
 // finished, so it runs again), and appending goes on after the last whole row.
-void drop_torn_row(const std::filesystem::path& path) {
+// Whether anything is left: a kill can also come before or while the header is written, and
+// an empty file holds no run (appending to it writes the header first).
+bool drop_torn_row(const std::filesystem::path& path) {
+  if (!std::filesystem::exists(path)) return false;
   const std::string text = read_text_file(path);
-  if (text.empty() || text.back() == '\n') return;
+  if (text.empty() || text.back() == '\n') return !text.empty();
   const auto keep = text.rfind('\n');
   if (::truncate(path.c_str(), keep == std::string::npos ? 0 : off_t(keep + 1)) != 0)
     throw IoError(fmt::format("cannot repair '{}'", path.string()));
+  return keep != std::string::npos;
 }
 
 // Rewrites `path` (atomically, as every result file) with the rows of `table` that `keep`.
@@ -38,12 +42,11 @@ std::set<Index> resume_state(const std::filesystem::path& runs_partial,
                              const std::vector<RunSpec>& runs,
                              const std::vector<std::string>& hp_keys, int shard, int shards) {
   std::set<Index> done;
-  if (!std::filesystem::exists(runs_partial)) {
+  if (!drop_torn_row(runs_partial)) {
     // Trace rows without their runs' rows belong to no finished run.
     std::filesystem::remove(traces_partial);
     return done;
   }
-  drop_torn_row(runs_partial);
   const CsvTable t = read_csv(runs_partial);
   const auto stale = [&](const std::string& what) {
     return UsageError(
@@ -72,10 +75,8 @@ std::set<Index> resume_state(const std::filesystem::path& runs_partial,
   }
   // A finished run's trace ends at its last step; a run whose trace rows are missing or cut
   // (a deleted, truncated or torn traces file) runs again.
-  if (std::filesystem::exists(traces_partial)) drop_torn_row(traces_partial);
-  const CsvTable tr = std::filesystem::exists(traces_partial)
-                          ? read_csv(traces_partial)
-                          : CsvTable{traces_header(), {}, {}, {}};
+  const CsvTable tr = drop_torn_row(traces_partial) ? read_csv(traces_partial)
+                                                    : CsvTable{traces_header(), {}, {}, {}};
   if (tr.header != traces_header()) throw stale("traces.partial.csv's header");
   const std::size_t iter = tr.column("iter");
   std::vector<Index> trace_ids;  // parsed once, for the check and for the rows kept
