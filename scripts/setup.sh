@@ -14,6 +14,7 @@ packages=(
   slurm-wlm munge
   chromium python3-websocket
   clang libclang-rt-14-dev libomp-dev
+  pybind11-dev python3-pybind11 python3-pytest
 )
 
 missing=()
