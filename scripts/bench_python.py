@@ -22,26 +22,7 @@ import time
 import numpy as np
 
 import descent
-
-
-class NumpyAdam:
-    def __init__(self, dim, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
-        self.lr, self.b1, self.b2, self.eps = lr, beta1, beta2, eps
-        self.m, self.v, self.t = np.zeros(dim), np.zeros(dim), 0
-
-    def reset(self):
-        self.m[:] = 0
-        self.v[:] = 0
-        self.t = 0
-
-    def step(self, x, g, lr_scale):
-        self.t += 1
-        self.m *= self.b1
-        self.m += (1 - self.b1) * g
-        self.v *= self.b2
-        self.v += (1 - self.b2) * g * g
-        bc1, bc2 = 1 - self.b1 ** self.t, 1 - self.b2 ** self.t
-        x -= self.lr * lr_scale / bc1 * self.m / (np.sqrt(self.v) / np.sqrt(bc2) + self.eps)
+from descent.examples import NUMPY_ADAM_KEYS, NumpyAdam
 
 
 class NoOp:
@@ -72,7 +53,7 @@ def in_descent(optimizer):
 
 
 def python_loop(n):
-    x, opt = np.array([-1.2, 1.0]), NumpyAdam(2)
+    x, opt = np.array([-1.2, 1.0]), NumpyAdam(2, **{k: v[0] for k, v in NUMPY_ADAM_KEYS.items()})
     for _ in range(n):
         _, g = rosenbrock_grad(x)
         opt.step(x, g, 1.0)
@@ -116,7 +97,7 @@ def main():
     ap.add_argument("--steps", type=int, default=100000)
     ap.add_argument("--reps", type=int, default=7)
     a = ap.parse_args()
-    descent.register_optimizer("bench_npadam", NumpyAdam, keys={"lr": (1e-3, "positive")})
+    descent.register_optimizer("bench_npadam", NumpyAdam, keys=NUMPY_ADAM_KEYS)
     descent.register_optimizer("bench_noop", NoOp)
     us = 1e6
     t_descent = per_step(in_descent("bench_npadam"), a.steps, a.reps)

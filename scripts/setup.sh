@@ -15,6 +15,7 @@ packages=(
   chromium python3-websocket
   clang libclang-rt-14-dev libomp-dev
   pybind11-dev python3-pybind11 python3-pytest
+  python3-venv python3-pip python3-setuptools python3-wheel
 )
 
 missing=()

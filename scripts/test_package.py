@@ -152,6 +152,12 @@ def check_sweeps(tmp, example_exe, plugin):
             csv.DictReader(open(os.path.join(outs["1"], "best.csv")))}
     if best != want:
         fail(f"best.csv holds {sorted(best)}, not {sorted(want)}")
+    components = json.load(open(os.path.join(outs["1"], "meta.json")))["components"]
+    origin = f"plugin '{plugin}'"
+    want = {"optimizers": {"nsgdm": origin, "adam": "built in"},
+            "problems": {"booth": origin, "rosenbrock": "built in"}}
+    if components != want:
+        fail(f"meta.json's components are {components}, not {want}")
     return outs["1"]
 
 

@@ -43,7 +43,7 @@ void load_plugin(const std::string& file) {
     throw UsageError(fmt::format(
         "{} was built for {}, and this is {}: rebuild it against this descent's package", what,
         theirs, ours));
-  set_registrant(what);
+  set_registrant(fmt::format("plugin '{}'", path));  // meta.json's components name the file
   try {
     registration();
   } catch (const UsageError& e) {

@@ -43,10 +43,6 @@ py::object optional_number(std::optional<double> v) {
   return v ? py::object(py::float_(*v)) : py::object(py::none());
 }
 
-py::object finite_or_none(double v) {
-  return std::isnan(v) ? py::object(py::none()) : py::object(py::float_(v));
-}
-
 // ---- run ----------------------------------------------------------------------------------
 
 struct RunRequest {
@@ -90,29 +86,37 @@ RunSettings settings_for(const RunRequest& a, const Problem& problem, std::uint6
   return s;
 }
 
-py::dict summary_dict(const SpecRun& spec, const RunResult& r) {
-  const Summary& s = r.summary;
+// A cell of runs.csv as Python: None for an empty cell, int for a count, float for another
+// result, str for the rest.
+py::object cell(const RunColumn& c, const std::string& text) {
+  if (text.empty()) return py::none();
+  if (c.integer) return py::int_(py::str(text));
+  if (c.role == RunColumn::Role::result) return py::float_(std::strtod(text.c_str(), nullptr));
+  return py::str(text);
+}
+
+// The run's row of runs.csv (lib/harness/columns.cpp), as a sweep of this one run would write
+// it, without the columns that only a sweep has (run_id, search, rep, hp_<key>).
+py::dict summary_dict(const SpecRun& spec, const RunSettings& settings, const RunResult& r) {
   const Problem& p = spec.problem();
+  const RunSpec run{.run_id = 0,
+                    .problem = p.spec(),
+                    .label = spec.optimizer().name(),
+                    .config = spec.optimizer().canonical(),
+                    .schedule = spec.schedule().spec(),
+                    .batch = settings.batch,
+                    .rep = 0,
+                    .seed = settings.seed,
+                    .hp = {}};
+  const std::string no_message;
+  const Ran ran{run, r, r.summary.status, no_message, p.optimum()};
   py::dict d;
-  d["problem"] = p.spec();
-  d["optimizer"] = spec.optimizer().canonical();
-  d["schedule"] = spec.schedule().spec();
-  d["status"] = to_string(s.status);
-  d["steps"] = s.iters;
-  d["epochs"] = s.epochs;
-  d["grad_evals"] = s.grad_evals;
-  d["hess_evals"] = s.hess_evals;
-  d["final_loss"] = s.final_loss;
-  d["best_loss"] = s.best_loss;
-  const auto fstar = p.optimum();
-  d["final_gap"] = fstar ? py::object(py::float_(s.final_loss - *fstar)) : py::object(py::none());
-  d["loss_at_iterate"] =
-      r.trace.empty() ? py::object(py::none()) : py::object(py::float_(r.trace.back().loss));
-  d["final_grad_norm"] =
-      r.trace.empty() ? py::object(py::none()) : py::object(py::float_(r.trace.back().grad_norm));
-  d["final_test_loss"] = finite_or_none(s.final_test_loss);
-  d["final_test_acc"] = finite_or_none(s.final_test_acc);
-  d["time_s"] = s.time_s;
+  for (const RunColumn& c : run_columns()) {
+    if (c.role == RunColumn::Role::hyperparameters || c.name == "run_id" || c.name == "search" ||
+        c.name == "rep")
+      continue;
+    d[c.name.c_str()] = cell(c, c.value(ran));
+  }
   return d;
 }
 
@@ -148,8 +152,8 @@ py::tuple run(const RunRequest& a) {
     py::gil_scoped_release release;  // a Python optimizer or problem takes it back per call
     result = spec.run(settings);
   }
-  return py::make_tuple(summary_dict(spec, result), trace_columns_dict(spec.problem(), result),
-                        to_numpy(result.x));
+  return py::make_tuple(summary_dict(spec, settings, result),
+                        trace_columns_dict(spec.problem(), result), to_numpy(result.x));
 }
 
 // ---- sweep --------------------------------------------------------------------------------

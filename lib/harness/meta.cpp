@@ -11,8 +11,10 @@
 #include "lib/csv.hpp"
 #include "lib/harness/budget.hpp"
 #include "lib/harness/columns.hpp"
+#include "lib/optimizer_registry.hpp"
 #include "lib/spec.hpp"
 #include "lib/trace_csv.hpp"
+#include "problems/registry.hpp"
 
 namespace descent {
 
@@ -103,6 +105,21 @@ toml::table budget_table(const Experiment& e) {
                      {"curves", curves}};
 }
 
+// Where each optimizer and problem of the experiment comes from: "built in", "Python", "the
+// program" (an outside project's registration) or "plugin '<absolute path>'", so that whoever
+// reads or resumes the results knows what else they need.
+toml::table components_table(const Experiment& e) {
+  toml::table optimizers, problems;
+  for (const OptimizerPlan& plan : e.optimizers)
+    optimizers.insert(plan.optimizer, find_optimizer(plan.optimizer).origin);
+  for (const std::string& spec : e.problems) {
+    const std::string name = parse_problem(spec).name();
+    for (const ProblemEntry& entry : problem_registry())
+      if (entry.info.name == name) problems.insert(name, entry.origin);
+  }
+  return toml::table{{"optimizers", optimizers}, {"problems", problems}};
+}
+
 }  // namespace
 
 void write_meta(const std::filesystem::path& path, const Experiment& e, const SweepFacts& facts) {
@@ -123,6 +140,7 @@ void write_meta(const std::filesystem::path& path, const Experiment& e, const Sw
        "run seed = derive_seed(base_seed, rep) (SplitMix64); the problem instance, start point, "
        "data split, batch order and gradient noise each draw from derive_seed(run seed, stream) "
        "with their own stream, so every optimizer meets the same instances"},
+      {"components", components_table(e)},
       {"columns", columns_table()},
   };
   if (has_budget(e)) meta.insert("budget", budget_table(e));

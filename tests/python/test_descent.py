@@ -5,6 +5,7 @@ executable; DESCENT_SOURCE_DIR is the checkout (for README.md).
 """
 
 import csv
+import json
 import os
 import pathlib
 import re
@@ -15,6 +16,7 @@ import pandas as pd
 import pytest
 
 import descent
+from descent.examples import NUMPY_ADAM_KEYS, NumpyAdam
 
 EXE = os.environ["DESCENT_EXE"]
 SOURCE = pathlib.Path(os.environ.get("DESCENT_SOURCE_DIR",
@@ -44,29 +46,6 @@ def fnv1a(x):
 
 
 # ---- Python components used by several tests ------------------------------------------------
-
-class NumpyAdam:
-    """Adam in numpy, torch's form (descent's built-in `adam`)."""
-
-    def __init__(self, dim, lr, beta1, beta2, eps):
-        self.lr, self.b1, self.b2, self.eps = lr, beta1, beta2, eps
-        self.m, self.v = np.zeros(dim), np.zeros(dim)
-        self.t = 0
-
-    def reset(self):
-        self.m[:] = 0
-        self.v[:] = 0
-        self.t = 0
-
-    def step(self, x, g, lr_scale):
-        self.t += 1
-        self.m *= self.b1
-        self.m += (1 - self.b1) * g
-        self.v *= self.b2
-        self.v += (1 - self.b2) * g * g
-        bc1, bc2 = 1 - self.b1 ** self.t, 1 - self.b2 ** self.t
-        x -= self.lr * lr_scale / bc1 * self.m / (np.sqrt(self.v) / np.sqrt(bc2) + self.eps)
-
 
 class Raises:
     def __init__(self, dim, at):
@@ -118,13 +97,10 @@ class Booth:
         return self.scale * (a * a + b * b), self.scale * np.array([2 * a + 4 * b, 4 * a + 2 * b])
 
 
-ADAM_KEYS = {"lr": (1e-3, "positive", "step size"), "beta1": (0.9, "unit_open"),
-             "beta2": (0.999, "unit_open"), "eps": (1e-8, "positive")}
-
 
 @pytest.fixture(scope="module", autouse=True)
 def registered():
-    descent.register_optimizer("npadam", NumpyAdam, keys=ADAM_KEYS, summary="numpy Adam")
+    descent.register_optimizer("npadam", NumpyAdam, keys=NUMPY_ADAM_KEYS, summary="numpy Adam")
     descent.register_optimizer("raises", Raises, keys={"at": (5, "at_least_one")})
     descent.register_optimizer("wrongshape", WrongShape)
     descent.register_optimizer("returnsarray", ReturnsArray)
@@ -145,13 +121,16 @@ def test_run_equals_cli(tmp_path):
     exact = exact_values(out)
     assert r.summary["final_loss"] == exact["final_loss"]
     assert r.summary["best_loss"] == exact["best_loss"]
-    assert r.summary["final_grad_norm"] == exact["grad_norm"]
+    assert r.trace["grad_norm"].iloc[-1] == exact["grad_norm"]
     assert fnv1a(r.x) == exact["x_hash"]
     assert re.search(rf"^status\s+{r.summary['status']}$", out, re.M)
-    assert re.search(rf"^steps\s+{r.summary['steps']}$", out, re.M)
-    for name in ("problem", "optimizer", "schedule"):
-        assert re.search(rf"^{name}\s+(\S+)$", out, re.M)[1] == r.summary[name]
-    assert r.summary["steps"] == 200 and "lr=3e-2" in r.summary["optimizer"]
+    assert re.search(rf"^steps\s+{r.summary['iters']}$", out, re.M)
+    for name, key in (("problem", "problem"), ("optimizer", "config"), ("schedule", "schedule")):
+        assert re.search(rf"^{name}\s+(\S+)$", out, re.M)[1] == r.summary[key]
+    assert r.summary["iters"] == 200 and r.summary["optimizer"] == "adam"
+    assert r.summary["seed"] == 7 and r.summary["batch"] == 0 and r.summary["message"] is None
+    assert r.summary["final_gap"] == r.summary["final_loss"]  # f* = 0
+    assert r.summary["final_test_acc"] is None and r.summary["iters_to_target"] is None
     trace = pd.read_csv(tmp_path / "t.csv", float_precision="round_trip")
     assert list(r.trace.columns) == list(trace.columns)
     pd.testing.assert_frame_equal(r.trace.drop(columns="time_s"), trace.drop(columns="time_s"),
@@ -269,7 +248,7 @@ def test_step_exception_raises_run_error():
 
 def test_cannot_register_a_taken_name():
     with pytest.raises(descent.UsageError, match="already registered"):
-        descent.register_optimizer("adam", NumpyAdam, keys=ADAM_KEYS)
+        descent.register_optimizer("adam", NumpyAdam, keys=NUMPY_ADAM_KEYS)
 
 
 EXPERIMENT = """
@@ -311,6 +290,13 @@ lr = [1e-3]
     assert len(one.runs) == 3 * 2 * 5 and (one.runs["status"] == "ok").all()
     for name in ("runs.csv", "traces.csv"):
         pd.testing.assert_frame_equal(without_timing(one.dir, name), without_timing(two.dir, name))
+    # descent.run's summary is the run's runs.csv row, less the sweep's own columns.
+    summary = descent.run(problem="rosenbrock", optimizer="adam", iters=5).summary
+    sweep_only = {"run_id", "search", "rep"}
+    assert list(summary) == [c for c in one.runs.columns
+                             if c not in sweep_only and not c.startswith("hp_")]
+    components = json.loads((one.dir / "meta.json").read_text())["components"]
+    assert components["optimizers"] == {"npadam": "Python", "adam": "built in", "sgd": "built in"}
     # The Python Adam and the built-in one agree run for run.
     runs = one.runs.set_index(["problem", "hp_lr", "rep"])
     mine, ref = runs[runs["optimizer"] == "npadam"], runs[runs["optimizer"] == "adam"]
