@@ -5,36 +5,10 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "lib/optimizers/adabelief.hpp"
-#include "lib/optimizers/adadelta.hpp"
-#include "lib/optimizers/adafactor.hpp"
-#include "lib/optimizers/adagrad.hpp"
-#include "lib/optimizers/adam.hpp"
-#include "lib/optimizers/adamax.hpp"
-#include "lib/optimizers/adamw.hpp"
-#include "lib/optimizers/adopt.hpp"
-#include "lib/optimizers/asgd.hpp"
 #include "lib/optimizers/cg.hpp"
-#include "lib/optimizers/lamb.hpp"
 #include "lib/optimizers/lbfgs.hpp"
-#include "lib/optimizers/lion.hpp"
-#include "lib/optimizers/momentum.hpp"
-#include "lib/optimizers/muon.hpp"
-#include "lib/optimizers/nadam.hpp"
-#include "lib/optimizers/nadamw.hpp"
-#include "lib/optimizers/nesterov.hpp"
 #include "lib/optimizers/newton.hpp"
-#include "lib/optimizers/prodigy.hpp"
-#include "lib/optimizers/radam.hpp"
-#include "lib/optimizers/rmsprop.hpp"
-#include "lib/optimizers/rprop.hpp"
-#include "lib/optimizers/sfadamw.hpp"
-#include "lib/optimizers/sfsgd.hpp"
-#include "lib/optimizers/sgd.hpp"
-#include "lib/optimizers/shampoo.hpp"
-#include "lib/optimizers/signsgd.hpp"
-#include "lib/optimizers/signum.hpp"
-#include "lib/optimizers/soap.hpp"
+#include "lib/optimizers/table.hpp"
 
 namespace descent {
 namespace {
@@ -56,40 +30,21 @@ OptimizerEntry entry_double() {
   return e;
 }
 
-// The first-order table, which register_optimizer extends.
+template <std::size_t... P>
+std::vector<OptimizerEntry> built_in(std::index_sequence<P...>) {
+  NumberedEntries numbered;
+  for (NumberedEntries part : {optimizer_part<int(P)>()...})
+    for (auto& entry : part) numbered.push_back(std::move(entry));
+  std::sort(numbered.begin(), numbered.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<OptimizerEntry> all;
+  for (auto& [position, entry] : numbered) all.push_back(std::move(entry));
+  return all;
+}
+
+// The first-order table (lib/optimizers/table.hpp), which register_optimizer extends.
 std::vector<OptimizerEntry>& first_order() {
-  // One line per optimizer.
-  // clang-format off
-  static std::vector<OptimizerEntry> all = {
-      optimizer_entry<Sgd>(),
-      optimizer_entry<Momentum>(),
-      optimizer_entry<Nesterov>(),
-      optimizer_entry<Adagrad>(),
-      optimizer_entry<Adadelta>(),
-      optimizer_entry<Rmsprop>(),
-      optimizer_entry<Adam>(),
-      optimizer_entry<Adamw>(),
-      optimizer_entry<Adamax>(),
-      optimizer_entry<Nadam>(),
-      optimizer_entry<Nadamw>(),
-      optimizer_entry<Lion>(),
-      optimizer_entry<Radam>(),
-      optimizer_entry<Adabelief>(),
-      optimizer_entry<Adopt>(),
-      optimizer_entry<Rprop>(),
-      optimizer_entry<Asgd>(),
-      optimizer_entry<Lamb>(),
-      optimizer_entry<Prodigy>(),
-      optimizer_entry<Sfsgd>(),
-      optimizer_entry<Sfadamw>(),
-      optimizer_entry<Signsgd>(),
-      optimizer_entry<Signum>(),
-      optimizer_entry<Muon>(),
-      optimizer_entry<Adafactor>(),
-      optimizer_entry<Shampoo>(),
-      optimizer_entry<Soap>(),
-  };
-  // clang-format on
+  static std::vector<OptimizerEntry> all = built_in(std::make_index_sequence<kOptimizerParts>{});
   return all;
 }
 

@@ -1,5 +1,6 @@
 // Every optimizer by name. Adding one: write lib/optimizers/<name>.hpp and add its line to the
-// right table in optimizer_registry.cpp (first-order, or oracle methods in double). An outside
+// right table: lib/optimizers/table.hpp (first-order), or optimizer_registry.cpp (oracle methods
+// in double). An outside
 // project or a plugin (lib/plugin.hpp) adds its own with
 // `register_optimizer(optimizer_entry<MyOptimizer>())`.
 #pragma once

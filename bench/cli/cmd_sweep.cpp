@@ -20,15 +20,6 @@ struct SweepArgs {
   bool resume = false, dry_run = false, quiet = false, force = false;
 };
 
-std::pair<int, int> parse_shard(const std::string& text) {
-  const auto slash = text.find('/');
-  if (slash == std::string::npos)
-    throw UsageError(fmt::format("--shard '{}': expected I/N with 0 <= I < N", text));
-  const auto n = to_count(text.substr(slash + 1), "--shard N", 1, limits::runs, "runs");
-  const auto i = to_count(text.substr(0, slash), "--shard I", 0, n - 1);
-  return {int(i), int(n)};
-}
-
 // SIGINT (Ctrl-C) and SIGTERM (scancel, a SLURM time limit, kill) both stop the sweep after
 // the runs in flight, which keeps every finished run for --resume.
 volatile std::sig_atomic_t g_signal = 0;

@@ -6,6 +6,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <optional>
 #include <string>
@@ -158,18 +159,22 @@ py::tuple run(const RunRequest& a) {
 
 // ---- sweep --------------------------------------------------------------------------------
 
+// Ctrl-C during a sweep stops it after the runs in flight, as in `descent sweep`, and then raises
+// KeyboardInterrupt. Python's own handler would only set a flag, which nothing reads while the
+// GIL is released, or raise inside a Python optimizer's step and end just that run.
+extern "C" void on_interrupt(int) { request_stop(); }
+struct StopOnInterrupt {  // on_interrupt handles SIGINT while it lives
+  StopOnInterrupt() : previous(std::signal(SIGINT, on_interrupt)) {}
+  ~StopOnInterrupt() { std::signal(SIGINT, previous); }
+  StopOnInterrupt(const StopOnInterrupt&) = delete;
+  StopOnInterrupt& operator=(const StopOnInterrupt&) = delete;
+  void (*previous)(int);
+};
+
 py::dict sweep(const std::string& path, int threads, const std::string& out, bool resume,
                const std::string& shard, int seeds, bool quiet, bool force, bool dry_run) {
   SweepOptions o;
-  if (!shard.empty()) {
-    const auto slash = shard.find('/');
-    if (slash == std::string::npos)
-      throw UsageError(fmt::format("--shard '{}': expected I/N with 0 <= I < N", shard));
-    o.shards = int(to_count(std::strtod(shard.substr(slash + 1).c_str(), nullptr), "--shard N", 1,
-                            limits::runs, "runs"));
-    o.shard = int(to_count(std::strtod(shard.substr(0, slash).c_str(), nullptr), "--shard I", 0,
-                           o.shards - 1));
-  }
+  if (!shard.empty()) std::tie(o.shard, o.shards) = parse_shard(shard);
   if (threads < 0 || threads > int(limits::threads))
     throw UsageError(
         fmt::format("--threads {}: expected 1 to {} (0: all)", threads, limits::threads));
@@ -184,8 +189,17 @@ py::dict sweep(const std::string& path, int threads, const std::string& out, boo
   SweepOutcome r;
   {
     Busy busy;
+    StopOnInterrupt stop;
     py::gil_scoped_release release;
     r = run_sweep(e, o);
+  }
+  if (r.interrupted && !dry_run) {
+    PyErr_SetString(PyExc_KeyboardInterrupt,
+                    fmt::format("interrupted: {} of {} runs finished are kept in {}; continue "
+                                "with resume=True",
+                                r.ran + r.skipped, r.total, r.dir.string())
+                        .c_str());
+    throw py::error_already_set();
   }
   py::dict d;
   d["dir"] = r.dir.string();

@@ -1,5 +1,6 @@
 // meta.json: what produced a sweep's results: the build's facts (lib/build_info.hpp), the CPU,
-// threads, date, the experiment file as read, and how run seeds were derived.
+// threads, date, the experiment file as read, how run seeds were derived and where each
+// optimizer and problem comes from.
 #pragma once
 
 #include <filesystem>

@@ -129,7 +129,9 @@ const std::vector<OutputFile>& sweep_outputs() {
        }},
       {"meta.json",
        "version, git commit, the build's facts, CPU, threads, date, the experiment as read, how "
-       "seeds were derived, and every column's facts (`columns`), which the plotting and table "
+       "seeds were derived, where each optimizer and problem comes from (`components`: `built in`, "
+       "`Python`, or the plugin's absolute path), and every column's facts (`columns`), which "
+       "the plotting and table "
        "scripts read; for a random search, budget.csv's metric and each table's k values "
        "(`budget`)",
        [](const SweepData& d, const std::filesystem::path& p) {

@@ -20,6 +20,7 @@
 #include "lib/harness/progress.hpp"
 #include "lib/harness/resume.hpp"
 #include "lib/harness/run_specs.hpp"
+#include "lib/limits.hpp"
 #include "problems/registry.hpp"
 
 namespace descent {
@@ -157,6 +158,15 @@ void execute_all(const Experiment& e, const std::vector<std::string>& hp_keys,
 }  // namespace
 
 void request_stop() { g_stop = 1; }
+
+std::pair<int, int> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  if (slash == std::string::npos)
+    throw UsageError(fmt::format("--shard '{}': expected I/N with 0 <= I < N", text));
+  const auto n = to_count(text.substr(slash + 1), "--shard N", 1, limits::runs, "runs");
+  const auto i = to_count(text.substr(0, slash), "--shard I", 0, n - 1);
+  return {int(i), int(n)};
+}
 
 FolderLock::FolderLock(const std::filesystem::path& dir) {
   make_folders(dir);

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lib/harness/experiment.hpp"
@@ -54,6 +55,9 @@ class FolderLock {
 // `dir` must not hold the results of another experiment (its experiment.toml differs), unless
 // `force`: a mistyped --out does not silently replace them.
 void check_results_folder(const Experiment& e, const std::filesystem::path& dir, bool force);
+
+// `--shard I/N` as (I, N), 0 <= I < N <= limits::runs; a UsageError otherwise.
+std::pair<int, int> parse_shard(const std::string& text);
 
 // Asks a running sweep to stop after the runs in flight (safe to call from a signal handler).
 void request_stop();

@@ -9,7 +9,10 @@ import json
 import os
 import pathlib
 import re
+import signal
 import subprocess
+import sys
+import time
 
 import numpy as np
 import pandas as pd
@@ -268,7 +271,6 @@ def write_experiment(tmp_path, optimizers):
 
 
 def without_timing(folder, name):
-    import json
     meta = json.loads((folder / "meta.json").read_text())
     timing = {c["name"] for c in meta["columns"]["runs"] + meta["columns"]["traces"]
               if c["timing"]}
@@ -338,3 +340,44 @@ def test_readme_example(tmp_path, monkeypatch):
     namespace = {}
     exec(compile(block[1], "README.md:python:example", "exec"), namespace)
     assert namespace["result"].summary["status"] == "ok"
+
+
+INTERRUPTED = """
+import sys
+import descent
+try:
+    descent.sweep(sys.argv[1], threads=1, out=sys.argv[2])
+except KeyboardInterrupt as e:
+    print("KeyboardInterrupt:", e)
+    sys.exit(3)
+"""
+
+
+def test_ctrl_c_stops_a_sweep_and_resume_finishes_it(tmp_path):
+    path = tmp_path / "long.toml"
+    path.write_text("""
+name = "long"
+problems = ["quadratic:dim=200,cond=100,rotate=1"]
+seeds = 40
+budget = { iters = 20000 }
+log = { every = 10000 }
+[optimizers.adam]
+lr = [1e-3, 1e-2, 1e-1]
+""")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-c", INTERRUPTED, str(path), str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    partial = out / "runs.partial.csv"
+    deadline = time.monotonic() + 60
+    while not (partial.exists() and len(partial.read_text().splitlines()) > 2):
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 3, stdout + stderr
+    m = re.search(r"^KeyboardInterrupt: interrupted: (\d+) of 120 runs finished are kept in ",
+                  stdout, re.M)
+    assert m and 2 <= int(m[1]) < 120, stdout
+    r = descent.sweep(path, threads=2, out=out, resume=True)
+    assert r.outcome["skipped"] == int(m[1]) and len(r.runs) == 120
+    assert (r.runs["status"] == "ok").all()
