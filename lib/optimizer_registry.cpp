@@ -23,11 +23,7 @@ OptimizerEntry entry_double() {
   e.make_double = [](const Params& p, const Layout& l) -> std::unique_ptr<Optimizer<double>> {
     return std::make_unique<O>(read_config<typename O::Config>(p), layout_dim(l));
   };
-  e.make_float = [name = e.info.name](const Params&,
-                                      const Layout&) -> std::unique_ptr<Optimizer<float>> {
-    throw UsageError(fmt::format("optimizer '{}' works in double precision only", name));
-  };
-  return e;
+  return e;  // no make_float: double only
 }
 
 template <std::size_t... P>
@@ -167,7 +163,18 @@ std::unique_ptr<Optimizer<double>> make_optimizer<double>(const Params& p, const
 
 template <>
 std::unique_ptr<Optimizer<float>> make_optimizer<float>(const Params& p, const Layout& layout) {
-  return entry_for(p, layout).make_float(p, layout);
+  const OptimizerEntry& e = entry_for(p, layout);
+  if (!has_float(e)) throw UsageError(no_float(e));
+  return e.make_float(p, layout);
+}
+
+bool has_float(const OptimizerEntry& e) { return bool(e.make_float); }
+
+std::string no_float(const OptimizerEntry& e) {
+  return fmt::format(
+      "dtype float32 with optimizer '{}': it works in double precision only (line-search, "
+      "second-order and Python optimizers have no float path)",
+      e.info.name);
 }
 
 }  // namespace descent

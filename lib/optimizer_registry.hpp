@@ -19,6 +19,7 @@ struct OptimizerEntry {
   OptimizerInfo info;
   std::vector<Key> keys;  // the optimizer's own keys, then `clip` and `weight_decay`
   std::function<std::unique_ptr<Optimizer<double>>(const Params&, const Layout&)> make_double;
+  // Empty for an optimizer without a float path (float32 runs): oracle and Python ones.
   std::function<std::unique_ptr<Optimizer<float>>(const Params&, const Layout&)> make_float;
   // Rejects combinations of keys that each key alone allows (Config::check()).
   std::function<void(const Params&)> check;
@@ -43,6 +44,10 @@ const OptimizerEntry& find_optimizer(std::string_view name);  // throws UsageErr
 // Whether the bare name makes an optimizer that steps on one plain vector: not matrix-only and
 // no key a spec must give (adafactor's lr). BM_Step and the step workloads time these.
 bool steps_at_defaults_on_a_vector(const OptimizerEntry& e);
+
+// Whether the optimizer steps in float (dtype float32), and the message when it does not.
+bool has_float(const OptimizerEntry& e);
+std::string no_float(const OptimizerEntry& e);
 
 // Whether the optimizer has flavors (`flavor=`), and the message for using one where it has none.
 bool has_flavors(const OptimizerEntry& e);

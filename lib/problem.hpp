@@ -1,5 +1,5 @@
-// The test-problem interface. Problems are double precision; the optimizers are templated on
-// the scalar so that their steps can be measured in float too.
+// The test-problem interface. Problems evaluate in double; those with a float path (the data
+// problems) also in float, for float32 runs (lib/run.hpp's Dtype).
 #pragma once
 
 #include <Eigen/Core>
@@ -20,6 +20,9 @@ using VecX = Eigen::VectorXd;
 using MatX = Eigen::MatrixXd;
 using VecIn = Eigen::Ref<const VecX>;
 using VecOut = Eigen::Ref<VecX>;
+using VecXf = Eigen::VectorXf;
+using VecInF = Eigen::Ref<const VecXf>;
+using VecOutF = Eigen::Ref<VecXf>;
 
 // One block of the parameter vector, as matrix-aware optimizers see it: a matrix of rows × cols
 // or a vector of `rows` entries (cols = 1). Row i starts at offset + i·stride (a vector's entry i
@@ -88,6 +91,17 @@ class Problem {
     throw std::logic_error("this problem has no test set");
   }
 
+  // float32 runs: a problem with a float path evaluates with the parameters, the gradient and
+  // every product in float, and returns the loss accumulated in double. The others throw
+  // std::logic_error (a run asks has_float() first).
+  virtual bool has_float() const { return false; }
+  virtual double loss_grad_f32(VecInF /*x*/, VecOutF /*g*/) const { throw no_float(); }
+  virtual double sample_loss_grad_f32(VecInF /*x*/, std::span<const Index> /*batch*/, Rng& /*rng*/,
+                                      VecOutF /*g*/) const {
+    throw no_float();
+  }
+  virtual TestMetrics test_metrics_f32(VecInF /*x*/) const { throw no_float(); }
+
   // The known (or computed) optimal value f*, when there is one.
   virtual std::optional<double> optimum() const { return std::nullopt; }
   virtual bool has_hessian() const { return false; }
@@ -109,6 +123,7 @@ class Problem {
   virtual Layout blocks() const { return vector_layout(dim()); }
 
  private:
+  static std::logic_error no_float() { return std::logic_error("this problem has no float path"); }
   std::string spec_;
   std::optional<Layout> view_;
 };

@@ -7,11 +7,20 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <type_traits>
 
 #include "lib/limits.hpp"
 #include "lib/oracle.hpp"
 
 namespace descent {
+
+Dtype parse_dtype(std::string_view name) {
+  for (Dtype d : {Dtype::float64, Dtype::float32})
+    if (name == to_string(d)) return d;
+  throw UsageError(fmt::format("unknown dtype '{}' (dtypes: float64, float32)", name));
+}
+
+const char* to_string(Dtype d) { return d == Dtype::float32 ? "float32" : "float64"; }
 
 const char* to_string(Status s) {
   switch (s) {
@@ -162,10 +171,50 @@ class RunOracle final : public Oracle {
   VecX last_x_, last_g_;
 };
 
-// One run in progress: the loop of run() with its bookkeeping split into short steps.
+// The problem's evaluations in the run's scalar: double, or float (lib/problem.hpp's float path).
+template <class T>
+using Vec = Eigen::Matrix<T, Eigen::Dynamic, 1>;
+
+template <class T>
+constexpr bool is_double = std::is_same_v<T, double>;
+
+template <class T, class X, class G>
+double full_eval(const Problem& p, const X& x, G& g) {
+  if constexpr (is_double<T>)
+    return p.loss_grad(x, g);
+  else
+    return p.loss_grad_f32(x, g);
+}
+template <class T, class X, class G>
+double sample_eval(const Problem& p, const X& x, std::span<const Index> batch, Rng& rng, G& g) {
+  if constexpr (is_double<T>)
+    return p.sample_loss_grad(x, batch, rng, g);
+  else
+    return p.sample_loss_grad_f32(x, batch, rng, g);
+}
+template <class T, class X>
+Problem::TestMetrics test_eval(const Problem& p, const X& x) {
+  if constexpr (is_double<T>)
+    return p.test_metrics(x);
+  else
+    return p.test_metrics_f32(x);
+}
+// ‖g‖ for the trace, in double.
+template <class G>
+double norm_of(const G& g) {
+  if constexpr (is_double<typename G::Scalar>)
+    return g.norm();
+  else
+    return g.template cast<double>().norm();
+}
+
+// One run in progress: the loop of run() with its bookkeeping split into short steps. T is the
+// scalar of the iterate, the gradients and the optimizer (double, or float for float32 runs);
+// the losses and the trace are double in both.
+template <class T>
 class Runner {
  public:
-  Runner(const Problem& problem, Optimizer<double>& optimizer, const Schedule& schedule,
+  Runner(const Problem& problem, Optimizer<T>& optimizer, const Schedule& schedule,
          const RunSettings& settings)
       : p_(problem),
         opt_(optimizer),
@@ -176,7 +225,7 @@ class Runner {
         stochastic_(problem.stochastic() && !(n_ > 0 && plan_.batch >= n_)),
         g_(problem.dim()),
         full_g_(stochastic_ ? problem.dim() : 0),
-        measured_(stochastic_ ? VecOut(full_g_) : VecOut(g_)),
+        measured_(stochastic_ ? Eigen::Ref<Vec<T>>(full_g_) : Eigen::Ref<Vec<T>>(g_)),
         constant_rate_(schedule.is_constant()),
         batches_(n_, plan_.batch, derive_seed(settings.seed, kBatches)),
         noise_(derive_seed(settings.seed, kNoise)),
@@ -188,10 +237,11 @@ class Runner {
         eval_g_(eval_ ? problem.dim() : 0) {}
 
   RunResult run() {
-    r_.x = set_.x0 ? *set_.x0 : p_.initial_point(derive_seed(set_.seed, kStart));
-    if (r_.x.size() != p_.dim())
-      throw UsageError(fmt::format("start point has {} coordinates, problem '{}' has {}",
-                                   r_.x.size(), p_.spec(), p_.dim()));
+    const VecX x0 = set_.x0 ? *set_.x0 : p_.initial_point(derive_seed(set_.seed, kStart));
+    if (x0.size() != p_.dim())
+      throw UsageError(fmt::format("start point has {} coordinates, problem '{}' has {}", x0.size(),
+                                   p_.spec(), p_.dim()));
+    x_ = x0.cast<T>();
     opt_.reset();
     with_oracle_ = opt_.uses_oracle();
     if (with_oracle_) opt_.set_oracle(&oracle_);
@@ -208,6 +258,10 @@ class Runner {
     s_.epochs = epoch(s_.iters);
     s_.time_s = clock_.seconds();
     r_.summary = s_;
+    if constexpr (is_double<T>)
+      r_.x = std::move(x_);
+    else
+      r_.x = x_.template cast<double>();
     return std::move(r_);
   }
 
@@ -219,7 +273,7 @@ class Runner {
     return double(epoch_index(k)) + double(into) / double(n_);
   }
   double rate(Index k) const { return schedule_(long(k), long(epoch_index(k))); }
-  void step(Index k) { opt_.step(r_.x, g_, constant_rate_ ? 1.0 : rate(k)); }
+  void step(Index k) { opt_.step(x_, g_, T(constant_rate_ ? 1.0 : rate(k))); }
 
   // The steps of a deterministic first-order run up to the next logging point or limit need
   // none of visit()'s cases: the gradient, one check against the loss limits, the update. A 2-D
@@ -231,7 +285,7 @@ class Runner {
     const double diverge = diverge_limit_, target = target_loss_;
     double loss = s_.final_loss, best = s_.best_loss;
     for (; k < until; ++k) {
-      loss = p_.loss_grad(r_.x, g_);
+      loss = full_eval<T>(p_, x_, g_);
       if (!(loss < diverge && loss > target)) [[unlikely]]
         break;
       best = std::min(best, loss);
@@ -272,24 +326,32 @@ class Runner {
     double loss = 0;
     bool fresh = true;  // a new gradient evaluation, not one the oracle already made
     if (!stochastic_ || logging || last) {
-      fresh = !with_oracle_ || !oracle_.recall(r_.x, measured_, loss);
-      if (fresh) loss = p_.loss_grad(r_.x, measured_);
+      fresh = !with_oracle_ || !recall(loss);
+      if (fresh) loss = full_eval<T>(p_, x_, measured_);
       observe(k, loss, logging || last);
     }
     if (last || s_.status != Status::ok) return false;
     std::span<const Index> batch;
     if (stochastic_) {
       batch = batches_.batch(k, plan_.steps_per_epoch);
-      loss = p_.sample_loss_grad(r_.x, batch, noise_, g_);
+      loss = sample_eval<T>(p_, x_, batch, noise_, g_);
       if (!std::isfinite(loss)) {
         s_.status = Status::diverged;
-        observe(k, p_.loss_grad(r_.x, measured_), true);
+        observe(k, full_eval<T>(p_, x_, measured_), true);
         return false;
       }
     }
     s_.grad_evals += fresh || stochastic_;
     if (with_oracle_) oracle_.begin_step(loss, batch, stochastic_);
     return true;
+  }
+
+  // The oracle's last full evaluation, when it was at x_k (oracle methods run in double only).
+  bool recall(double& loss) {
+    if constexpr (is_double<T>)
+      return oracle_.recall(x_, measured_, loss);
+    else
+      return false;
   }
 
   bool loss_target() const { return set_.target && set_.target->kind != Target::Kind::test_acc; }
@@ -319,8 +381,8 @@ class Runner {
     const bool ok = std::isfinite(loss) && loss < diverge_limit_;
     const bool pending = target_loss_ > -std::numeric_limits<double>::infinity();  // not yet met
     if (!(logging || k == 0 || !ok || pending)) return;
-    opt_.eval_point(r_.x, eval_x_);
-    const double judged = p_.loss_grad(eval_x_, eval_g_);
+    opt_.eval_point(x_, eval_x_);
+    const double judged = full_eval<T>(p_, eval_x_, eval_g_);
     s_.final_loss = judged;
     s_.best_loss = std::min(s_.best_loss, judged);
     observe_closely(k, loss, judged, logging);
@@ -375,25 +437,25 @@ class Runner {
   double record(Index k, double loss, double judged) {
     if (!r_.trace.empty() && r_.trace.back().iter == k) return r_.trace.back().test_acc;
     TracePoint& tp = r_.trace.emplace_back(
-        TracePoint{k, epoch(k), s_.grad_evals, clock_.seconds(), loss, judged, measured_.norm()});
+        TracePoint{k, epoch(k), s_.grad_evals, clock_.seconds(), loss, judged, norm_of(measured_)});
     if (p_.has_test_set()) {
-      const auto test = p_.test_metrics(eval_ ? VecIn(eval_x_) : VecIn(r_.x));
+      const auto test = test_eval<T>(p_, eval_ ? eval_x_ : x_);
       tp.test_loss = s_.final_test_loss = test.loss;
       tp.test_acc = s_.final_test_acc = test.accuracy;
     }
-    if (set_.record_x) r_.xs.push_back(r_.x);
+    if (set_.record_x) r_.xs.push_back(x_.template cast<double>());
     return tp.test_acc;
   }
 
   const Problem& p_;
-  Optimizer<double>& opt_;
+  Optimizer<T>& opt_;
   const Schedule& schedule_;
   const RunSettings& set_;
   const StepPlan plan_;
   const Index n_;
   const bool stochastic_;
-  VecX g_, full_g_;
-  VecOut measured_;  // g_ or full_g_: the buffer that holds the full gradient at x_k
+  Vec<T> x_, g_, full_g_;
+  Eigen::Ref<Vec<T>> measured_;  // g_ or full_g_: the buffer that holds the full gradient at x_k
   const bool constant_rate_;
   Batches batches_;
   Rng noise_;
@@ -406,8 +468,8 @@ class Runner {
   Clock clock_;
   RunOracle oracle_;
   bool with_oracle_ = false;
-  const bool eval_;       // the optimizer has an evaluation point
-  VecX eval_x_, eval_g_;  // that point, and a gradient buffer for measuring the loss there
+  const bool eval_;         // the optimizer has an evaluation point
+  Vec<T> eval_x_, eval_g_;  // that point, and a gradient buffer for measuring the loss there
   const Index max_evals_ = set_.budget.grad_evals > 0 ? set_.budget.grad_evals
                                                       : std::numeric_limits<Index>::max();
 };
@@ -416,7 +478,16 @@ class Runner {
 
 RunResult run(const Problem& problem, Optimizer<double>& optimizer, const Schedule& schedule,
               const RunSettings& settings) {
-  return Runner(problem, optimizer, schedule, settings).run();
+  return Runner<double>(problem, optimizer, schedule, settings).run();
+}
+
+RunResult run(const Problem& problem, Optimizer<float>& optimizer, const Schedule& schedule,
+              const RunSettings& settings) {
+  if (!problem.has_float())
+    throw UsageError(
+        fmt::format("dtype float32: problem '{}' has no float path (the data problems have one)",
+                    problem.spec()));
+  return Runner<float>(problem, optimizer, schedule, settings).run();
 }
 
 Target::Kind parse_target_kind(std::string_view name) {

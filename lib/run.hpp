@@ -40,6 +40,13 @@ struct LogPlan {
   Index points = 0;  // > 0: log-spaced instead of every k-th
 };
 
+// The scalar of a run's iterate, gradients, optimizer state and products: float64 (double), or
+// float32 (float) for the problems and optimizers with a float path; the losses, the trace and
+// the summary are double either way.
+enum class Dtype { float64, float32 };
+Dtype parse_dtype(std::string_view name);  // throws UsageError
+const char* to_string(Dtype d);
+
 struct RunSettings {
   Budget budget;
   Index batch = 0;  // samples per step; 0 or >= samples: full batch
@@ -100,6 +107,9 @@ struct StepPlan {
 StepPlan plan_steps(const Problem& problem, const RunSettings& settings);
 
 RunResult run(const Problem& problem, Optimizer<double>& optimizer, const Schedule& schedule,
+              const RunSettings& settings);
+// A float32 run; a UsageError when the problem has no float path.
+RunResult run(const Problem& problem, Optimizer<float>& optimizer, const Schedule& schedule,
               const RunSettings& settings);
 
 }  // namespace descent

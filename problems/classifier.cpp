@@ -1,6 +1,7 @@
 #include "problems/classifier.hpp"
 
 #include <cmath>
+#include <type_traits>
 
 #include "problems/linalg.hpp"
 
@@ -12,14 +13,36 @@ Classifier::Classifier(Split data, Index chunk)
       gather_x_(chunk_, data_.train.features()),
       gather_y_(chunk_) {}
 
-double Classifier::loss_grad(VecIn x, VecOut g) const {
+template <class T>
+const RowMatT<T>& Classifier::features_of(const Dataset& t) const {
+  if constexpr (std::is_same_v<T, double>) {
+    return t.x;
+  } else {
+    if (!float_) {
+      float_ = FloatData{data_.train.x.cast<float>(), data_.test.x.cast<float>()};
+      gather_xf_.resize(chunk_, data_.train.features());
+    }
+    return &t == &data_.train ? float_->train : float_->test;
+  }
+}
+
+template <class T>
+RowMatT<T>& Classifier::gather() const {
+  if constexpr (std::is_same_v<T, double>)
+    return gather_x_;
+  else
+    return gather_xf_;
+}
+
+template <class T>
+double Classifier::full(Eigen::Ref<const VecT<T>> x, Eigen::Ref<VecT<T>> g) const {
   g.setZero();
   const Dataset& t = data_.train;
   double sum = 0;
-  for_chunks(t, [&](RowsIn X, LabelsIn y, std::span<const double> next) {
+  for_chunks<T>(features_of<T>(t), t.y, [&](auto X, LabelsIn y, std::span<const T> next) {
     sum += chunk_loss(x, X, y, g.data(), nullptr, nullptr, next);
   });
-  g /= double(t.rows());
+  g /= T(t.rows());
   return sum / double(t.rows()) + penalty(x, g.data());
 }
 
@@ -32,41 +55,51 @@ double Classifier::loss(VecIn x) const {
   return sum / double(t.rows()) + penalty(x, nullptr);
 }
 
-double Classifier::batch_loss(VecIn x, std::span<const Index> batch, VecOut g, Rng* rng) const {
+template <class T>
+double Classifier::batch_loss(Eigen::Ref<const VecT<T>> x, std::span<const Index> batch,
+                              Eigen::Ref<VecT<T>> g, Rng* rng) const {
   if (batch.empty()) throw std::logic_error("empty mini-batch");
   g.setZero();
   const Dataset& t = data_.train;
+  const RowMatT<T>& features = features_of<T>(t);
+  RowMatT<T>& rows = gather<T>();
   const auto m = Index(batch.size());
   double sum = 0;
   for (Index s = 0; s < m; s += chunk_) {
     const Index b = std::min(chunk_, m - s);
     for (Index j = 0; j < b; ++j) {
       const Index row = batch[std::size_t(s + j)];
-      gather_x_.row(j) = t.x.row(row);
+      rows.row(j) = features.row(row);
       gather_y_[j] = t.y[row];
     }
-    sum += chunk_loss(x, gather_x_.topRows(b), gather_y_.head(b), g.data(), nullptr, rng, {});
+    sum += chunk_loss(x, rows.topRows(b), gather_y_.head(b), g.data(), nullptr, rng, {});
   }
-  g /= double(m);
+  g /= T(m);
   return sum / double(m) + penalty(x, g.data());
 }
 
-double Classifier::loss_grad_batch(VecIn x, std::span<const Index> batch, VecOut g) const {
-  return batch_loss(x, batch, g, nullptr);
-}
-
-Problem::TestMetrics Classifier::test_metrics(VecIn x) const {
+template <class T>
+Problem::TestMetrics Classifier::test(Eigen::Ref<const VecT<T>> x) const {
   const Dataset& t = data_.test;
   if (t.rows() == 0) throw std::logic_error("this problem has no test set (test_frac=0)");
   double sum = 0;
   Index correct = 0;
-  for_chunks(t, [&](RowsIn X, LabelsIn y, std::span<const double> next) {
+  for_chunks<T>(features_of<T>(t), t.y, [&](auto X, LabelsIn y, std::span<const T> next) {
     sum += chunk_loss(x, X, y, nullptr, &correct, nullptr, next);
   });
   return {sum / double(t.rows()), double(correct) / double(t.rows())};
 }
 
-double softmax_xent(Eigen::Ref<MatX> z, LabelsIn y, bool grad, Index* correct, VecOut m, VecOut s) {
+template double Classifier::full<double>(VecIn, VecOut) const;
+template double Classifier::full<float>(VecInF, VecOutF) const;
+template double Classifier::batch_loss<double>(VecIn, std::span<const Index>, VecOut, Rng*) const;
+template double Classifier::batch_loss<float>(VecInF, std::span<const Index>, VecOutF, Rng*) const;
+template Problem::TestMetrics Classifier::test<double>(VecIn) const;
+template Problem::TestMetrics Classifier::test<float>(VecInF) const;
+
+template <class T>
+double softmax_xent(Eigen::Ref<MatT<T>> z, LabelsIn y, bool grad, Index* correct,
+                    Eigen::Ref<VecT<T>> m, Eigen::Ref<VecT<T>> s) {
   const Index b = z.rows();
   auto mb = m.head(b);
   auto sb = s.head(b);
@@ -91,14 +124,22 @@ double softmax_xent(Eigen::Ref<MatX> z, LabelsIn y, bool grad, Index* correct, V
   return sum;
 }
 
-void log1p_unit(const double* __restrict e, double* __restrict out, Index n) {
+template double softmax_xent<double>(Eigen::Ref<MatX>, LabelsIn, bool, Index*, VecOut, VecOut);
+template double softmax_xent<float>(Eigen::Ref<Eigen::MatrixXf>, LabelsIn, bool, Index*, VecOutF,
+                                    VecOutF);
+
+template <class T>
+void log1p_unit(const T* __restrict e, T* __restrict out, Index n) {
   for (Index i = 0; i < n; ++i) {
-    const double s = e[i] / (2 + e[i]), s2 = s * s;
-    double p = 1.0 / 35;
-    for (int k = 16; k >= 0; --k) p = p * s2 + 1.0 / (2 * k + 1);
+    const T s = e[i] / (2 + e[i]), s2 = s * s;
+    T p = T(1.0 / 35);
+    for (int k = 16; k >= 0; --k) p = p * s2 + T(1.0 / (2 * k + 1));
     out[i] = 2 * s * p;
   }
 }
+
+template void log1p_unit<double>(const double*, double*, Index);
+template void log1p_unit<float>(const float*, float*, Index);
 
 Index linear_chunk_rows(Index features, Index rows) {
   features = std::max<Index>(features, 1);

@@ -28,9 +28,13 @@
 
 namespace descent {
 
-using RowMat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+template <class T>
+using RowMatT = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using RowMat = RowMatT<double>;
 using IntVec = Eigen::VectorXi;
-using RowsIn = Eigen::Ref<const RowMat>;
+template <class T>
+using RowsInT = Eigen::Ref<const RowMatT<T>>;
+using RowsIn = RowsInT<double>;
 using LabelsIn = Eigen::Ref<const IntVec>;
 
 struct Dataset {

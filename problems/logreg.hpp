@@ -33,9 +33,8 @@ class LogReg final : public Classifier {
   LogReg(const Params& p, std::uint64_t seed)
       : Classifier(binary(load_data(p, seed, 2), p), 0),  // L1-sized chunks
         l2_(p.real("l2")),
-        z_(chunk_rows()),
-        e_(chunk_rows()),
-        l_(chunk_rows()) {
+        work_(chunk_rows()),
+        work_f_(chunk_rows()) {
     // Newton's dense solve costs (d+1)³ (over a minute at d = 6000): bounded like softmax's.
     if (l2_ > 0 && dim() <= kNewtonMaxDim) find_optimum(MatX());
   }
@@ -68,17 +67,37 @@ class LogReg final : public Classifier {
     return {vector_block("w", 0, features()), vector_block("b", features(), 1)};
   }
 
+  double chunk_loss(VecIn x, RowsIn X, LabelsIn y, double* g, Index* correct, Rng*,
+                    std::span<const double> next) const override {
+    return chunk(x, X, y, g, correct, next, work_);
+  }
+  double chunk_loss(VecInF x, RowsInT<float> X, LabelsIn y, float* g, Index* correct, Rng*,
+                    std::span<const float> next) const override {
+    return chunk(x, X, y, g, correct, next, work_f_);
+  }
+  double penalty(VecIn x, double* g) const override { return l2_penalty(x, g); }
+  double penalty(VecInF x, float* g) const override { return l2_penalty(x, g); }
+
+ private:
+  // Per-chunk scratch: a Problem instance is not thread-safe.
+  template <class T>
+  struct Work {
+    explicit Work(Index rows) : z(rows), e(rows), l(rows) {}
+    VecT<T> z, e, l;
+  };
+
   // Memory-bound: X is read once. A chunk (≈ 12 KiB) stays in L1 from its dot products to the
   // gradient's product, and the dot-product loop prefetches the next chunk, so the memory
   // stream does not pause while the chunk is being computed on.
-  double chunk_loss(VecIn x, RowsIn X, LabelsIn y, double* g, Index* correct, Rng*,
-                    std::span<const double> next) const override {
+  template <class T>
+  double chunk(Eigen::Ref<const VecT<T>> x, RowsInT<T> X, LabelsIn y, T* g, Index* correct,
+               std::span<const T> next, Work<T>& work) const {
     const Index b = X.rows(), d = X.cols();
-    auto z = z_.head(b);
-    auto e = e_.head(b);
-    auto l = l_.head(b);
+    auto z = work.z.head(b);
+    auto e = work.e.head(b);
+    auto l = work.l.head(b);
     const char* ahead = reinterpret_cast<const char*>(next.data());
-    const auto lines = Index(next.size() * sizeof(double) / 64);
+    const auto lines = Index(next.size() * sizeof(T) / 64);
     const Index per_row = (lines + b - 1) / b;
     const auto w = x.head(d);
     for (Index i = 0, line = 0; i < b; ++i) {
@@ -90,23 +109,23 @@ class LogReg final : public Classifier {
     // log(1 + e^z) = max(z, 0) + log1p(e^{−|z|})
     e = (-z.array().abs()).exp();
     log1p_unit(e.data(), l.data(), b);
-    const auto yd = y.cast<double>().array();
-    const double sum = (z.array().max(0.0) + l.array() - yd * z.array()).sum();
-    if (correct) *correct += ((z.array() > 0).cast<int>() == y.array()).count();
+    const auto yt = y.cast<T>().array();
+    const double sum = sum_of((z.array().max(T(0)) + l.array() - yt * z.array()));
+    if (correct) *correct += ((z.array() > 0).template cast<int>() == y.array()).count();
     if (g) {
-      e = ((z.array() >= 0).select(1.0, e.array()) / (1 + e.array()) - yd).matrix();  // σ − y
-      Eigen::Map<VecX>(g, d).noalias() += X.transpose() * e;
+      e = ((z.array() >= 0).select(T(1), e.array()) / (1 + e.array()) - yt).matrix();  // σ − y
+      Eigen::Map<VecT<T>>(g, d).noalias() += X.transpose() * e;
       g[d] += e.sum();
     }
     return sum;
   }
-  double penalty(VecIn x, double* g) const override {
+  template <class T>
+  double l2_penalty(Eigen::Ref<const VecT<T>> x, T* g) const {
     const Index d = features();
-    if (g) Eigen::Map<VecX>(g, d) += l2_ * x.head(d);
-    return 0.5 * l2_ * x.head(d).squaredNorm();
+    if (g) Eigen::Map<VecT<T>>(g, d) += T(l2_) * x.head(d);
+    return 0.5 * l2_ * squared_norm_of(x.head(d));
   }
 
- private:
   static Split binary(Split s, const Params& p) {
     if (s.train.classes != 2)
       throw UsageError(
@@ -117,7 +136,8 @@ class LogReg final : public Classifier {
   }
 
   double l2_;
-  mutable VecX z_, e_, l_;  // per-chunk scratch: a Problem instance is not thread-safe
+  mutable Work<double> work_;
+  mutable Work<float> work_f_;
 };
 
 }  // namespace descent

@@ -67,21 +67,12 @@ class Mlp final : public Classifier {
       parameters += double(widths[l] + 1) * double(widths[l + 1]);
     check_size(parameters, limits::parameters, "parameters",
                fmt::format("problem spec '{}': the network's parameters", p.canonical()));
-    Index widest = 0;
     for (std::size_t l = 0; l + 1 < widths.size(); ++l) {
       layers_.push_back({widths[l], widths[l + 1], dim_});
       dim_ += (widths[l] + 1) * widths[l + 1];
-      if (l + 2 < widths.size()) {  // hidden layer scratch
-        h_.emplace_back(kChunk, widths[l + 1]);
-        a_.emplace_back(dropout_ > 0 ? MatX(kChunk, widths[l + 1]) : MatX());
-        mask_.emplace_back(dropout_ > 0 ? MatX(kChunk, widths[l + 1]) : MatX());
-        widest = std::max(widest, widths[l + 1]);
-      }
     }
-    z_.resize(kChunk, classes());
-    t_.resize(kChunk, widest);
-    m_.resize(kChunk);
-    s_.resize(kChunk);
+    work_.size(layers_, classes(), dropout_ > 0);
+    work_f_.size(layers_, classes(), dropout_ > 0);
     Rng rng(derive_seed(seed, kStart));
     x0_ = VecX::Zero(dim_);
     for (const Layer& l : layers_) {
@@ -98,10 +89,6 @@ class Mlp final : public Classifier {
 
   Index dim() const override { return dim_; }
   VecX initial_point(std::uint64_t) const override { return x0_; }
-  double sample_loss_grad(VecIn x, std::span<const Index> batch, Rng& rng,
-                          VecOut g) const override {
-    return batch_loss(x, batch, g, dropout_ > 0 ? &rng : nullptr);
-  }
 
   // What the initialization claims are about, per layer l = 1..L at x over the training part
   // (`descent inspect layers`): the RMS of the hidden activation a_l = φ(·) (NaN for the output
@@ -113,20 +100,20 @@ class Mlp final : public Classifier {
     double activation_rms, grad_norm;
   };
   std::vector<LayerStats> layer_stats(VecIn x) const {
-    std::vector<double> squares(h_.size(), 0.0);
+    std::vector<double> squares(work_.h.size(), 0.0);
     for_chunks(data().train, [&](RowsIn X, LabelsIn y, std::span<const double> next) {
       chunk_loss(x, X, y, nullptr, nullptr, nullptr, next);
-      for (std::size_t l = 0; l < h_.size(); ++l)
-        squares[l] += h_[l].topRows(X.rows()).squaredNorm();
+      for (std::size_t l = 0; l < work_.h.size(); ++l)
+        squares[l] += work_.h[l].topRows(X.rows()).squaredNorm();
     });
     VecX g(dim_);
     loss_grad(x, g);
     std::vector<LayerStats> stats;
     for (std::size_t l = 0; l < layers_.size(); ++l) {
       const Layer& L = layers_[l];
-      const double rms = l < h_.size() ? std::sqrt(squares[l] / double(samples() * L.out))
-                                       : std::numeric_limits<double>::quiet_NaN();
-      stats.push_back({L.in, L.out, rms, weights(g, L).topRows(L.in).norm()});
+      const double rms = l < work_.h.size() ? std::sqrt(squares[l] / double(samples() * L.out))
+                                            : std::numeric_limits<double>::quiet_NaN();
+      stats.push_back({L.in, L.out, rms, weights<double>(g, L).topRows(L.in).norm()});
     }
     return stats;
   }
@@ -147,16 +134,57 @@ class Mlp final : public Classifier {
 
   double chunk_loss(VecIn x, RowsIn X, LabelsIn y, double* g, Index* correct, Rng* rng,
                     std::span<const double>) const override {
-    const Index b = X.rows(), hidden = Index(h_.size());
+    return chunk(x, X, y, g, correct, rng, work_);
+  }
+  double chunk_loss(VecInF x, RowsInT<float> X, LabelsIn y, float* g, Index* correct, Rng* rng,
+                    std::span<const float>) const override {
+    return chunk(x, X, y, g, correct, rng, work_f_);
+  }
+  double penalty(VecIn x, double* g) const override { return l2_penalty(x, g); }
+  double penalty(VecInF x, float* g) const override { return l2_penalty(x, g); }
+  Rng* dropout_rng(Rng& rng) const override { return dropout_ > 0 ? &rng : nullptr; }
+
+ private:
+  static constexpr Index kChunk = 256;
+  struct Layer {
+    Index in, out, offset;
+  };
+  // Per-chunk scratch (a Problem instance is not thread-safe): hidden activations φ(·), which
+  // the backward pass overwrites with its deltas; with dropout the masks and masked values.
+  template <class T>
+  struct Work {
+    std::vector<MatT<T>> h, a, mask;
+    MatT<T> z, t;
+    VecT<T> m, s;
+    void size(const std::vector<Layer>& layers, Index classes, bool dropout) {
+      Index widest = 0;
+      for (std::size_t l = 0; l + 1 < layers.size(); ++l) {
+        const Index width = layers[l].out;
+        h.emplace_back(kChunk, width);
+        a.emplace_back(dropout ? MatT<T>(kChunk, width) : MatT<T>());
+        mask.emplace_back(dropout ? MatT<T>(kChunk, width) : MatT<T>());
+        widest = std::max(widest, width);
+      }
+      z.resize(kChunk, classes);
+      t.resize(kChunk, widest);
+      m.resize(kChunk);
+      s.resize(kChunk);
+    }
+  };
+
+  template <class T>
+  double chunk(Eigen::Ref<const VecT<T>> x, RowsInT<T> X, LabelsIn y, T* g, Index* correct,
+               Rng* rng, Work<T>& work) const {
+    const Index b = X.rows(), hidden = Index(work.h.size());
     const bool drop = rng != nullptr;
     // The input of layer l: the data, or the previous hidden layer's (masked) activation.
-    auto input = [&](Index l) -> Eigen::Ref<const MatX> {
-      return (drop ? a_ : h_)[std::size_t(l - 1)].topRows(b);
+    auto input = [&](Index l) -> Eigen::Ref<const MatT<T>> {
+      return (drop ? work.a : work.h)[std::size_t(l - 1)].topRows(b);
     };
     for (Index l = 0; l <= hidden; ++l) {
       const Layer& L = layers_[std::size_t(l)];
-      const auto w = weights(x, L);
-      MatX& out = l < hidden ? h_[std::size_t(l)] : z_;
+      const auto w = weights<T>(x, L);
+      MatT<T>& out = l < hidden ? work.h[std::size_t(l)] : work.z;
       auto o = out.topRows(b);
       if (l == 0)
         o.noalias() = X * w.topRows(L.in);
@@ -166,19 +194,19 @@ class Mlp final : public Classifier {
       if (l == hidden) break;
       activate(o);
       if (drop) {
-        auto m = mask_[std::size_t(l)].topRows(b);
+        auto m = work.mask[std::size_t(l)].topRows(b);
         const double keep = 1 / (1 - dropout_);
         for (Index j = 0; j < L.out; ++j)
-          for (Index i = 0; i < b; ++i) m(i, j) = rng->uniform() < dropout_ ? 0.0 : keep;
-        a_[std::size_t(l)].topRows(b) = o.cwiseProduct(m);
+          for (Index i = 0; i < b; ++i) m(i, j) = T(rng->uniform() < dropout_ ? 0.0 : keep);
+        work.a[std::size_t(l)].topRows(b) = o.cwiseProduct(m);
       }
     }
-    const double sum = softmax_xent(z_.topRows(b), y, g != nullptr, correct, m_, s_);
+    const double sum = softmax_xent<T>(work.z.topRows(b), y, g != nullptr, correct, work.m, work.s);
     if (!g) return sum;
-    MatX* delta = &z_;  // ∂(Σ loss)/∂(pre-activation) of layer l, rows 0..b
+    MatT<T>* delta = &work.z;  // ∂(Σ loss)/∂(pre-activation) of layer l, rows 0..b
     for (Index l = hidden; l >= 0; --l) {
       const Layer& L = layers_[std::size_t(l)];
-      auto gw = Eigen::Map<MatX>(g + L.offset, L.in + 1, L.out);
+      auto gw = Eigen::Map<MatT<T>>(g + L.offset, L.in + 1, L.out);
       const auto d = delta->topRows(b);
       if (l == 0)
         gw.topRows(L.in).noalias() += X.transpose() * d;
@@ -186,44 +214,41 @@ class Mlp final : public Classifier {
         gw.topRows(L.in).noalias() += input(l).transpose() * d;
       gw.row(L.in) += d.colwise().sum();
       if (l == 0) break;
-      auto t = t_.topLeftCorner(b, L.in);
-      t.noalias() = d * weights(x, L).topRows(L.in).transpose();
-      auto h = h_[std::size_t(l - 1)].topRows(b);  // becomes the previous layer's delta
+      auto t = work.t.topLeftCorner(b, L.in);
+      t.noalias() = d * weights<T>(x, L).topRows(L.in).transpose();
+      auto h = work.h[std::size_t(l - 1)].topRows(b);  // becomes the previous layer's delta
       if (act_ == "relu")
-        h = (h.array() > 0).select(t.array(), 0.0).matrix();
+        h = (h.array() > 0).select(t.array(), T(0)).matrix();
       else if (act_ == "tanh")
         h = (t.array() * (1 - h.array().square())).matrix();
       else
         h = (t.array() * h.array() * (1 - h.array())).matrix();
-      if (drop) h.array() *= mask_[std::size_t(l - 1)].topRows(b).array();
-      delta = &h_[std::size_t(l - 1)];
+      if (drop) h.array() *= work.mask[std::size_t(l - 1)].topRows(b).array();
+      delta = &work.h[std::size_t(l - 1)];
     }
     return sum;
   }
 
-  double penalty(VecIn x, double* g) const override {
+  template <class T>
+  double l2_penalty(Eigen::Ref<const VecT<T>> x, T* g) const {
     double sum = 0;
     for (const Layer& L : layers_) {
-      const auto w = weights(x, L).topRows(L.in);
-      sum += w.squaredNorm();
-      if (g) Eigen::Map<MatX>(g + L.offset, L.in + 1, L.out).topRows(L.in) += l2_ * w;
+      const auto w = weights<T>(x, L).topRows(L.in);
+      sum += squared_norm_of(w);
+      if (g) Eigen::Map<MatT<T>>(g + L.offset, L.in + 1, L.out).topRows(L.in) += T(l2_) * w;
     }
     return 0.5 * l2_ * sum;
   }
 
- private:
-  static constexpr Index kChunk = 256;
-  struct Layer {
-    Index in, out, offset;
-  };
-
-  static Eigen::Map<const MatX> weights(VecIn x, const Layer& L) {
+  template <class T>
+  static Eigen::Map<const MatT<T>> weights(Eigen::Ref<const VecT<T>> x, const Layer& L) {
     return {x.data() + L.offset, L.in + 1, L.out};
   }
   template <class O>
   void activate(O& o) const {
+    using T = typename O::Scalar;
     if (act_ == "relu")
-      o = o.cwiseMax(0.0);
+      o = o.cwiseMax(T(0));
     else if (act_ == "tanh")
       o = (1 - 2 / ((2 * o.array()).exp() + 1)).matrix();  // vectorized
     else
@@ -235,11 +260,8 @@ class Mlp final : public Classifier {
   std::vector<Layer> layers_;
   Index dim_ = 0;
   VecX x0_;
-  // Per-chunk scratch (a Problem instance is not thread-safe): hidden activations φ(·), which
-  // the backward pass overwrites with its deltas; with dropout the masks and masked values.
-  mutable std::vector<MatX> h_, a_, mask_;
-  mutable MatX z_, t_;
-  mutable VecX m_, s_;
+  mutable Work<double> work_;
+  mutable Work<float> work_f_;
 };
 
 }  // namespace descent

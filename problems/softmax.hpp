@@ -33,9 +33,8 @@ class Softmax final : public Classifier {
   Softmax(const Params& p, std::uint64_t seed)
       : Classifier(load_data(p, seed, 3), kChunk),
         l2_(p.real("l2")),
-        z_(chunk_rows(), classes()),
-        m_(chunk_rows()),
-        s_(chunk_rows()) {
+        work_(chunk_rows(), classes()),
+        work_f_(chunk_rows(), classes()) {
     if (l2_ <= 0 || dim() > kNewtonMaxDim) return;
     MatX flat = MatX::Zero(dim(), 1);  // the shift of all biases
     for (int k = 0; k < classes(); ++k) flat((features() + 1) * k + features(), 0) = 1;
@@ -53,10 +52,10 @@ class Softmax final : public Classifier {
     h.setZero();
     for (Index s = 0; s < t.rows(); s += chunk_rows()) {
       const Index b = std::min(chunk_rows(), t.rows() - s);
-      auto z = z_.topRows(b);
-      logits(x, t.x.middleRows(s, b), z);
-      softmax_xent(z, t.y.segment(s, b), true, nullptr, m_, s_);  // z = P − Y
-      for (Index i = 0; i < b; ++i) z(i, t.y[s + i]) += 1;        // z = P
+      auto z = work_.z.topRows(b);
+      logits<double>(x, t.x.middleRows(s, b), z);
+      softmax_xent<double>(z, t.y.segment(s, b), true, nullptr, work_.m, work_.s);  // z = P − Y
+      for (Index i = 0; i < b; ++i) z(i, t.y[s + i]) += 1;                          // z = P
       xt.topLeftCorner(b, d) = t.x.middleRows(s, b);
       xt.col(d).head(b).setOnes();
       for (Index k = 0; k < K; ++k) {
@@ -83,36 +82,56 @@ class Softmax final : public Classifier {
 
   double chunk_loss(VecIn x, RowsIn X, LabelsIn y, double* g, Index* correct, Rng*,
                     std::span<const double>) const override {
+    return chunk(x, X, y, g, correct, work_);
+  }
+  double chunk_loss(VecInF x, RowsInT<float> X, LabelsIn y, float* g, Index* correct, Rng*,
+                    std::span<const float>) const override {
+    return chunk(x, X, y, g, correct, work_f_);
+  }
+  double penalty(VecIn x, double* g) const override { return l2_penalty(x, g); }
+  double penalty(VecInF x, float* g) const override { return l2_penalty(x, g); }
+
+ private:
+  // Per-chunk scratch: a Problem instance is not thread-safe.
+  template <class T>
+  struct Work {
+    Work(Index rows, Index classes) : z(rows, classes), m(rows), s(rows) {}
+    MatT<T> z;
+    VecT<T> m, s;
+  };
+
+  template <class T>
+  double chunk(Eigen::Ref<const VecT<T>> x, RowsInT<T> X, LabelsIn y, T* g, Index* correct,
+               Work<T>& work) const {
     const Index b = X.rows(), d = X.cols();
-    auto z = z_.topRows(b);
+    auto z = work.z.topRows(b);
     logits(x, X, z);
-    const double sum = softmax_xent(z, y, g != nullptr, correct, m_, s_);
+    const double sum = softmax_xent<T>(z, y, g != nullptr, correct, work.m, work.s);
     if (g) {
-      Eigen::Map<MatX> gw(g, d + 1, classes());
+      Eigen::Map<MatT<T>> gw(g, d + 1, classes());
       gw.topRows(d).noalias() += X.transpose() * z;
       gw.row(d) += z.colwise().sum();
     }
     return sum;
   }
-  double penalty(VecIn x, double* g) const override {
+  template <class T>
+  double l2_penalty(Eigen::Ref<const VecT<T>> x, T* g) const {
     const Index d = features();
-    Eigen::Map<const MatX> w(x.data(), d + 1, classes());
-    if (g) Eigen::Map<MatX>(g, d + 1, classes()).topRows(d) += l2_ * w.topRows(d);
-    return 0.5 * l2_ * w.topRows(d).squaredNorm();
+    Eigen::Map<const MatT<T>> w(x.data(), d + 1, classes());
+    if (g) Eigen::Map<MatT<T>>(g, d + 1, classes()).topRows(d) += T(l2_) * w.topRows(d);
+    return 0.5 * l2_ * squared_norm_of(w.topRows(d));
   }
-
- private:
-  template <class Z>
-  void logits(VecIn x, RowsIn X, Z& z) const {
+  template <class T, class Z>
+  void logits(Eigen::Ref<const VecT<T>> x, RowsInT<T> X, Z& z) const {
     const Index d = X.cols();
-    Eigen::Map<const MatX> w(x.data(), d + 1, classes());
+    Eigen::Map<const MatT<T>> w(x.data(), d + 1, classes());
     z.noalias() = X * w.topRows(d);
     z.rowwise() += w.row(d);
   }
 
   double l2_;
-  mutable MatX z_;  // per-chunk scratch: a Problem instance is not thread-safe
-  mutable VecX m_, s_;
+  mutable Work<double> work_;
+  mutable Work<float> work_f_;
 };
 
 }  // namespace descent

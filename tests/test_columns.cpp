@@ -32,9 +32,9 @@ std::string cell(const std::vector<std::string>& header, const std::vector<std::
 TEST_CASE("runs.csv's header is the declared columns, hp_<key> expanded in place", "[columns]") {
   const auto h = runs_header({"lr", "momentum"});
   REQUIRE(h.size() == run_columns().size() + 1);
-  CHECK(std::vector<std::string>(h.begin(), h.begin() + 10) ==
+  CHECK(std::vector<std::string>(h.begin(), h.begin() + 11) ==
         std::vector<std::string>{"run_id", "problem", "optimizer", "config", "schedule", "batch",
-                                 "search", "hp_lr", "hp_momentum", "rep"});
+                                 "dtype", "search", "hp_lr", "hp_momentum", "rep"});
   CHECK(h.back() == "wall_s");
 }
 

@@ -162,7 +162,9 @@ TEST_CASE("line-search methods are double only; bad keys name the key", "[second
   for (const char* name : {"newton", "lbfgs", "cg"}) {
     INFO(name);
     const std::string msg = usage_error([&] { make_optimizer<float>(parse_optimizer(name), 2); });
-    CHECK(msg == std::string("optimizer '") + name + "' works in double precision only");
+    CHECK(msg == std::string("dtype float32 with optimizer '") + name +
+                     "': it works in double precision only (line-search, second-order and "
+                     "Python optimizers have no float path)");
     CHECK(make_optimizer<double>(parse_optimizer(name), 2)->uses_oracle());
   }
   const std::pair<const char*, const char*> bad[] = {

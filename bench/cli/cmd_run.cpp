@@ -17,7 +17,7 @@ namespace descent::cli {
 namespace {
 
 struct RunArgs {
-  std::string problem, optimizer, schedule = "constant", x0, trace;
+  std::string problem, optimizer, schedule = "constant", x0, trace, dtype = "float64";
   std::optional<long> iters;
   std::optional<double> epochs;
   long batch = 0, log_every = 1;
@@ -43,6 +43,10 @@ CLI::App* add(CLI::App& app, RunArgs& a) {
   cmd->add_option("--seed", a.seed,
                   "Seed of the problem instance, start point and batch order (0 to 2^64 − 1)")
       ->capture_default_str();
+  cmd->add_option("--dtype", a.dtype,
+                  "float64, or float32: parameters, gradients, optimizer state and products in "
+                  "float (data problems, first-order optimizers)")
+      ->capture_default_str();
   cmd->add_option("--x0", a.x0, "Start point as a,b,... (default: the problem's)");
   cmd->add_option("--log-every", a.log_every, "Log every K-th step into the trace")
       ->check(positive_count<long>())
@@ -65,10 +69,12 @@ VecX parse_point(const std::string& text) {
   return Eigen::Map<VecX>(values.data(), static_cast<Index>(values.size()));
 }
 
-void print_summary(const Problem& p, const Params& opt, const Schedule& sched, const RunResult& r) {
+void print_summary(const SpecRun& spec, const RunResult& r) {
   const Summary& s = r.summary;
-  fmt::print("problem    {}\noptimizer  {}\nschedule   {}\n", p.spec(), opt.canonical(),
-             sched.spec());
+  const Problem& p = spec.problem();
+  const Params& opt = spec.optimizer();
+  fmt::print("problem    {}\noptimizer  {}\nschedule   {}\ndtype      {}\n", p.spec(),
+             opt.canonical(), spec.schedule().spec(), to_string(spec.dtype()));
   fmt::print("status     {}\nsteps      {}\nepochs     {}\n", to_string(s.status), s.iters,
              s.epochs);
   fmt::print("evals      {} gradients{}\n", s.grad_evals,
@@ -107,7 +113,7 @@ int run_run(const RunArgs& a) {
   if (a.epochs && *a.epochs > limits::epochs)
     throw UsageError(
         fmt::format("--epochs {:g}: at most {:g} (limit 'epochs')", *a.epochs, limits::epochs));
-  SpecRun spec(a.problem, a.optimizer, a.schedule, seed);
+  SpecRun spec(a.problem, a.optimizer, a.schedule, seed, dtype_option(a.dtype));
   const Problem& problem = spec.problem();
   RunSettings settings;
   settings.budget = a.epochs ? Budget{0, *a.epochs} : Budget{a.iters.value_or(1000), 0};
@@ -123,7 +129,7 @@ int run_run(const RunArgs& a) {
   settings.record_x = a.trace_x;
   const RunResult result = spec.run(settings);
   if (!a.trace.empty()) write_trace_csv(a.trace, problem, result);
-  print_summary(problem, spec.optimizer(), spec.schedule(), result);
+  print_summary(spec, result);
   if (a.exact) print_exact(result);
   return 0;
 }

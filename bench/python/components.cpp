@@ -287,9 +287,7 @@ void register_python_optimizer(const std::string& name, py::object cls,
       throw PythonError(one_line(err));
     }
   };
-  e.make_float = [name](const Params&, const Layout&) -> std::unique_ptr<Optimizer<float>> {
-    throw UsageError(fmt::format("optimizer '{}' is a Python one: double precision only", name));
-  };
+  // No make_float: a Python optimizer steps in double only.
   set_registrant("Python");
   try {
     register_optimizer(std::move(e));

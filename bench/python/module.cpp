@@ -54,6 +54,7 @@ struct RunRequest {
   std::string seed;
   std::optional<Array> x0;
   bool trace_x = false;
+  std::string dtype = "float64";
 };
 
 // The checks of `descent run` (bench/cli/cmd_run.cpp), with its messages.
@@ -106,6 +107,7 @@ py::dict summary_dict(const SpecRun& spec, const RunSettings& settings, const Ru
                     .config = spec.optimizer().canonical(),
                     .schedule = spec.schedule().spec(),
                     .batch = settings.batch,
+                    .dtype = spec.dtype(),
                     .rep = 0,
                     .seed = settings.seed,
                     .hp = {}};
@@ -145,7 +147,7 @@ py::dict trace_columns_dict(const Problem& p, const RunResult& r) {
 
 py::tuple run(const RunRequest& a) {
   const std::uint64_t seed = to_seed(a.seed, "--seed");
-  SpecRun spec(a.problem, a.optimizer, a.schedule, seed);
+  SpecRun spec(a.problem, a.optimizer, a.schedule, seed, dtype_option(a.dtype));
   const RunSettings settings = settings_for(a, spec.problem(), seed);
   RunResult result;
   {
@@ -392,13 +394,14 @@ PYBIND11_MODULE(_descent, m) {
       "run",
       [](const std::string& problem, const std::string& optimizer, const std::string& schedule,
          std::optional<long> iters, std::optional<double> epochs, long batch,
-         const std::string& seed, std::optional<Array> x0, long log_every, bool trace_x) {
-        return descent::python::run(
-            {problem, optimizer, schedule, iters, epochs, batch, log_every, seed, x0, trace_x});
+         const std::string& seed, std::optional<Array> x0, long log_every, bool trace_x,
+         const std::string& dtype) {
+        return descent::python::run({problem, optimizer, schedule, iters, epochs, batch, log_every,
+                                     seed, x0, trace_x, dtype});
       },
       py::arg("problem"), py::arg("optimizer"), py::arg("schedule"), py::arg("iters"),
       py::arg("epochs"), py::arg("batch"), py::arg("seed"), py::arg("x0"), py::arg("log_every"),
-      py::arg("trace_x"));
+      py::arg("trace_x"), py::arg("dtype"));
   m.def("sweep", &sweep, py::arg("path"), py::arg("threads"), py::arg("out"), py::arg("resume"),
         py::arg("shard"), py::arg("seeds"), py::arg("quiet"), py::arg("force"), py::arg("dry_run"));
   m.def("list_rows", &list_rows, py::arg("what"));

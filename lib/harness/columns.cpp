@@ -108,6 +108,8 @@ const std::vector<RunColumn>& run_columns() {
                [](const Ran& r) { return r.spec.schedule; }, true),
       identity("batch", "samples per step (0: full batch)",
                [](const Ran& r) { return integer(r.spec.batch); }, true, true),
+      identity("dtype", "float64 or float32: the scalar of the parameters, gradients, optimizer state and products",
+               [](const Ran& r) { return std::string(to_string(r.spec.dtype)); }, true),
       identity("search", "how the configuration was chosen: grid, random, or default (the default hyperparameters)",
                [](const Ran& r) { return r.spec.search; }, true),
       {.name = "hp_<key>", .label = "", .help = "each optimizer key's value, one column per key",

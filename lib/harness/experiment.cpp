@@ -350,6 +350,29 @@ void check_budgets(const Context& c, const toml::table& root, const Experiment& 
   }
 }
 
+// `dtype`: each listed once; float32 needs every table's optimizer to have a float path (the
+// problems' is checked by check_experiment, which builds them).
+std::vector<Dtype> dtypes_of(const Context& c, const toml::node& n,
+                             const std::vector<OptimizerPlan>& plans) {
+  std::vector<Dtype> out;
+  for (const std::string& name : strings(c, "dtype", n)) {
+    Dtype d = Dtype::float64;
+    try {
+      d = parse_dtype(name);
+    } catch (const UsageError& err) {
+      c.fail("dtype", &n, err.what());
+    }
+    if (std::find(out.begin(), out.end(), d) != out.end())
+      c.fail("dtype", &n, fmt::format("'{}' is listed twice", name));
+    out.push_back(d);
+  }
+  if (std::find(out.begin(), out.end(), Dtype::float32) != out.end())
+    for (const OptimizerPlan& plan : plans)
+      if (const OptimizerEntry& entry = find_optimizer(plan.optimizer); !has_float(entry))
+        c.fail("dtype", &n, fmt::format("table [optimizers.{}]: {}", plan.label, no_float(entry)));
+  return out;
+}
+
 }  // namespace
 
 Experiment with_seeds(const Experiment& e, int seeds) {
@@ -383,7 +406,7 @@ double run_count(const Experiment& e) {
       for (const Axis& a : plan.axes) configs *= double(std::max<std::size_t>(a.values.size(), 1));
     runs += configs * double(plan.schedules.size()) * double(plan.batches.size());
   }
-  return runs * double(e.problems.size()) * double(e.seeds);
+  return runs * double(e.problems.size()) * double(e.dtypes.size()) * double(e.seeds);
 }
 
 Experiment parse_experiment(std::string_view text, const std::string& source) {
@@ -397,9 +420,9 @@ Experiment parse_experiment(std::string_view text, const std::string& source) {
   Experiment e;
   e.source = source;
   e.text = std::string(text);
-  static const std::vector<std::string> known = {"name",   "problems", "seeds",  "seed",
-                                                 "budget", "target",   "log",    "tune",
-                                                 "batch",  "diverge",  "search", "optimizers"};
+  static const std::vector<std::string> known = {
+      "name", "problems", "seeds",   "seed",   "budget",     "target", "log",
+      "tune", "batch",    "diverge", "search", "optimizers", "dtype"};
   for (auto&& [k, v] : root)
     if (std::find(known.begin(), known.end(), k.str()) == known.end())
       c.fail(std::string(k.str()), &v, "unknown key");
@@ -445,6 +468,12 @@ Experiment parse_experiment(std::string_view text, const std::string& source) {
     c.fail("optimizers", opts, "expected at least one [optimizers.<name>] table");
   for (const auto& [label, node] : in_file_order(*opts->as_table()))
     e.optimizers.push_back(parse_optimizer_plan(c, label, *node, batches));
+  if (const toml::node* n = root.get("dtype")) {
+    e.dtypes = dtypes_of(c, *n, e.optimizers);
+    // budget.csv's curves draw k configurations of one kind of run.
+    if (e.random_samples > 0 && e.dtypes.size() > 1)
+      c.fail("dtype", n, "a random search takes one dtype");
+  }
   check_budgets(c, root, e);
   check_run_count(c, e);
   expand(e);  // checks every configuration now, not halfway through a sweep
@@ -570,9 +599,11 @@ std::vector<RunSpec> expand(const Experiment& e) {
         }
         for (const std::string& schedule : plan.schedules)
           for (Index batch : plan.batches)
-            for (int rep = 0; rep < e.seeds; ++rep)
-              runs.push_back({Index(runs.size()), problem, plan.label, params.canonical(), schedule,
-                              batch, search, rep, run_seed(e, rep), params.all()});
+            for (Dtype dtype : e.dtypes)
+              for (int rep = 0; rep < e.seeds; ++rep)
+                runs.push_back({Index(runs.size()), problem, plan.label, params.canonical(),
+                                schedule, batch, dtype, search, rep, run_seed(e, rep),
+                                params.all()});
       }
     }
   }

@@ -9,6 +9,9 @@
 //   log = { points = 100 }             # log-spaced logging points, or every = k
 //   tune = { metric = "iters_to_target", stat = "median" }
 //   batch = 64                         # default batch size (data problems; 0 = full)
+//   dtype = "float32"                  # or ["float64", "float32"]: each run in each (default
+//                                      # float64; float32 needs the problems' and optimizers'
+//                                      # float path)
 //   diverge = 1e6                      # diverged when loss − f* > this × its start value
 //   search = { method = "random", samples = 64 }   # default: grid
 //   # random search, for budget.csv (Dodge et al. 2019): defaults = true adds, per problem ×
@@ -68,6 +71,7 @@ struct Experiment {
   int random_samples = 0;        // > 0: random search with this many configurations per optimizer
   bool search_defaults = false;  // random search: also runs at the default hyperparameters
   std::vector<int> budgets;      // random search: budget.csv's k values; empty: 1, 2, 4, …, N
+  std::vector<Dtype> dtypes = {Dtype::float64};
   std::vector<OptimizerPlan> optimizers;
 };
 
@@ -91,6 +95,7 @@ struct RunSpec {
   std::string config;    // canonical optimizer spec
   std::string schedule;  // as written
   Index batch;
+  Dtype dtype = Dtype::float64;
   std::string search = "grid";  // grid, random, or default (the default hyperparameters)
   int rep;
   std::uint64_t seed;  // derived from the base seed and rep only (common random numbers)
@@ -98,7 +103,8 @@ struct RunSpec {
 };
 
 // Problem by problem, table by table, configuration by configuration (with defaults = true the
-// default configuration first, then the random samples), then schedule, batch and repetition:
+// default configuration first, then the random samples), then schedule, batch, dtype and
+// repetition:
 // the runs of one configuration are consecutive, with rep 0 ..< seeds.
 std::vector<RunSpec> expand(const Experiment& e);
 

@@ -48,7 +48,7 @@ class Executor {
     try {
       const Problem& problem = problem_for(spec);
       fstar = problem.optimum();
-      result = SpecRun(problem, spec.config, spec.schedule).run(settings(spec));
+      result = SpecRun(problem, spec.config, spec.schedule, spec.dtype).run(settings(spec));
       rec.status = result.summary.status;
     } catch (const std::exception& ex) {
       rec.status = Status::error;
@@ -88,9 +88,16 @@ class Executor {
 }  // namespace
 
 void check_experiment(const Experiment& e) {
-  if (!e.target) return;
+  const bool float32 =
+      std::find(e.dtypes.begin(), e.dtypes.end(), Dtype::float32) != e.dtypes.end();
+  if (!e.target && !float32) return;
   for (const std::string& p : e.problems) {
     const auto problem = make_problem(p, run_seed(e, 0));
+    if (float32 && !problem->has_float())
+      throw UsageError(fmt::format(
+          "{}: dtype float32: problem '{}' has no float path (the data problems have one)",
+          e.source, p));
+    if (!e.target) continue;
     const auto kind = e.target->kind;
     if ((kind == Target::Kind::gap || kind == Target::Kind::rel_gap) && !problem->optimum())
       throw UsageError(fmt::format("{}: target '{}' needs f*, which problem '{}' does not know",
@@ -112,9 +119,9 @@ void finalize(const Experiment& e, const std::filesystem::path& dir, const Sweep
 
 void print_dry_run(const std::vector<RunSpec>& runs, const std::set<Index>& done) {
   for (const RunSpec& r : runs)
-    fmt::print("{}\t{}\t{}\t{}\tbatch={}\trep={}{}{}\n", r.run_id, r.problem, r.config, r.schedule,
-               r.batch, r.rep, r.search == "default" ? "\t(default)" : "",
-               done.count(r.run_id) ? "\t(done)" : "");
+    fmt::print("{}\t{}\t{}\t{}\tbatch={}\t{}\trep={}{}{}\n", r.run_id, r.problem, r.config,
+               r.schedule, r.batch, to_string(r.dtype), r.rep,
+               r.search == "default" ? "\t(default)" : "", done.count(r.run_id) ? "\t(done)" : "");
   fmt::print("{} runs\n", runs.size());
 }
 

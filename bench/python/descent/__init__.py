@@ -53,7 +53,7 @@ def _frame(columns):
 
 
 def run(problem, optimizer, schedule="constant", iters=None, epochs=None, batch=None, seed=0,
-        x0=None, log_every=1, trace_x=False):
+        x0=None, log_every=1, trace_x=False, dtype="float64"):
     """One run, as `descent run`: returns RunResult(summary, trace, x).
 
     The options are the CLI's (--iters defaults to 1000 unless epochs is given); a bad one raises
@@ -64,7 +64,7 @@ def run(problem, optimizer, schedule="constant", iters=None, epochs=None, batch=
         x0 = np.asarray(x0, dtype=np.float64)
     summary, columns, x = _descent.run(problem, optimizer, schedule, iters, epochs,
                                        0 if batch is None else batch, _seed(seed), x0,
-                                       log_every, trace_x)
+                                       log_every, trace_x, str(dtype))
     return RunResult(summary, _frame(columns), x)
 
 
