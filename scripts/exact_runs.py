@@ -7,7 +7,7 @@ The runs go through what could tie a number to the CPU: Eigen's reductions and G
 quadratic, dim 100), its GEMM with a deep inner dimension (the MLP's full-batch gradient on
 digits), a data problem's full gradient (logreg on breast_cancer), decompositions (Newton), line
 searches (L-BFGS, CG), libm (exp, log, pow, cos, tanh: rastrigin, softmax, the MLPs, a cosine
-schedule) and the normal distribution (noisy_quadratic).
+schedule), the normal distribution (noisy_quadratic) and float32 runs (float GEMM, GEMV and exp).
 
     exact_runs.py [--exe build/descent]            check on this CPU
     exact_runs.py --runner 'qemu-x86_64 -cpu EPYC-Milan'   check on an emulated other CPU
@@ -30,7 +30,7 @@ from scriptlib import InputError, Parser, main_guard, write_text  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TABLE = os.path.join(ROOT, "tests", "exact", "runs.csv")
 BUILD = os.path.join(ROOT, "tests", "exact", "build.json")
-INPUTS = ["name", "problem", "optimizer", "schedule", "iters", "batch", "seed"]
+INPUTS = ["name", "problem", "optimizer", "schedule", "iters", "batch", "seed", "dtype"]
 
 
 def read_table(path):
@@ -51,7 +51,7 @@ def run_exact(exe, runner, row):
     """The `exact KEY VALUE` lines of one run, as a dict."""
     cmd = [*runner, exe, "run", "--problem", row["problem"], "--optimizer", row["optimizer"],
            "--schedule", row["schedule"], "--iters", row["iters"], "--seed", row["seed"],
-           "--log-every", row["iters"], "--exact"]
+           "--log-every", row["iters"], "--dtype", row["dtype"], "--exact"]
     if row["batch"] not in ("", "0"):
         cmd += ["--batch", row["batch"]]
     out = subprocess.run(cmd, capture_output=True, text=True)

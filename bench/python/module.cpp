@@ -22,6 +22,7 @@
 #include "lib/optimizer_registry.hpp"
 #include "lib/schedule.hpp"
 #include "lib/trace_csv.hpp"
+#include "problems/classifier.hpp"
 #include "problems/registry.hpp"
 
 namespace py = pybind11;
@@ -342,6 +343,24 @@ class ProblemHandle {
     return out;
   }
 
+  // A classification problem's data as its model sees it (split and standardized): {"train":
+  // (X, y), "test": (X, y)} with X samples × features and y the class indices; None for the
+  // others. So that another framework can evaluate exactly this instance's loss.
+  py::object data() const {
+    const auto* c = dynamic_cast<const Classifier*>(p_.get());
+    if (!c) return py::none();
+    auto part = [](const Dataset& t) {
+      py::array_t<double> x({t.rows(), t.features()});
+      Eigen::Map<RowMat>(x.mutable_data(), t.rows(), t.features()) = t.x;
+      py::array_t<int> y(t.rows(), t.y.data());
+      return py::make_tuple(x, y);
+    };
+    py::dict d;
+    d["train"] = part(c->data().train);
+    d["test"] = part(c->data().test);
+    return d;
+  }
+
   py::object test_metrics(const Array& x) const {
     if (!p_->has_test_set()) return py::none();
     const auto m = p_->test_metrics(to_point(x, dim(), "x"));
@@ -422,6 +441,7 @@ PYBIND11_MODULE(_descent, m) {
       .def_property_readonly("optimum", &ProblemHandle::optimum)
       .def_property_readonly("x0", &ProblemHandle::x0)
       .def_property_readonly("layout", &ProblemHandle::layout)
+      .def_property_readonly("data", &ProblemHandle::data)
       .def("loss_grad", &ProblemHandle::loss_grad, py::arg("x"))
       .def("loss_grad_batch", &ProblemHandle::loss_grad_batch, py::arg("x"), py::arg("indices"))
       .def("test_metrics", &ProblemHandle::test_metrics, py::arg("x"));

@@ -147,12 +147,50 @@ std::vector<std::pair<std::string, const toml::node*>> in_file_order(const toml:
   return out;
 }
 
+// `dtype`: float64 or float32, or a list of them, each listed once.
+std::vector<Dtype> dtypes_of(const Context& c, const std::string& key, const toml::node& n) {
+  std::vector<Dtype> out;
+  for (const std::string& name : strings(c, key, n)) {
+    Dtype d = Dtype::float64;
+    try {
+      d = parse_dtype(name);
+    } catch (const UsageError& err) {
+      c.fail(key, &n, err.what());
+    }
+    if (std::find(out.begin(), out.end(), d) != out.end())
+      c.fail(key, &n, fmt::format("'{}' is listed twice", name));
+    out.push_back(d);
+  }
+  return out;
+}
+
+// The experiment's `dtype` (the default of every table) and where it was given.
+struct DtypeDefault {
+  std::vector<Dtype> values = {Dtype::float64};
+  const toml::node* node = nullptr;
+};
+
+// float32 among a table's dtypes needs its optimizer's float path.
+void check_float_path(const Context& c, const std::string& key, const toml::node* n,
+                      const std::string& table, const std::vector<Dtype>& dtypes,
+                      const OptimizerEntry& entry) {
+  if (std::find(dtypes.begin(), dtypes.end(), Dtype::float32) != dtypes.end() && !has_float(entry))
+    c.fail(key, n, fmt::format("table [{}]: {}", table, no_float(entry)));
+}
+
 OptimizerPlan parse_optimizer_plan(const Context& c, const std::string& label, const toml::node& n,
-                                   const std::vector<Index>& default_batches) {
+                                   const std::vector<Index>& default_batches,
+                                   const DtypeDefault& default_dtypes) {
   const std::string where = "optimizers." + label;
   const toml::table* t = n.as_table();
   if (!t) c.fail(where, &n, "expected a table");
-  OptimizerPlan plan{label, label, {}, {"constant"}, default_batches, long(n.source().begin.line)};
+  OptimizerPlan plan{label,
+                     label,
+                     {},
+                     {"constant"},
+                     default_batches,
+                     default_dtypes.values,
+                     long(n.source().begin.line)};
   if (const toml::node* o = t->get("optimizer")) {
     auto name = o->value_exact<std::string>();
     if (!name) c.fail(where + ".optimizer", o, "expected a string");
@@ -164,6 +202,8 @@ OptimizerPlan parse_optimizer_plan(const Context& c, const std::string& label, c
   } catch (const UsageError& e) {
     c.fail(where, &n, e.what());
   }
+  if (!t->get("dtype"))
+    check_float_path(c, "dtype", default_dtypes.node, where, plan.dtypes, *entry);
   for (const auto& [key, node] : in_file_order(*t)) {
     const std::string full = where + "." + key;
     if (key == "optimizer") continue;
@@ -178,6 +218,9 @@ OptimizerPlan parse_optimizer_plan(const Context& c, const std::string& label, c
       }
     } else if (key == "batch") {
       plan.batches = batches_of(c, full, *node);
+    } else if (key == "dtype") {
+      plan.dtypes = dtypes_of(c, full, *node);
+      check_float_path(c, full, node, where, plan.dtypes, *entry);
     } else if (key == kFlavorKey && !has_flavors(*entry)) {
       c.fail(full, node, no_flavors(*entry));
     } else if (std::none_of(entry->keys.begin(), entry->keys.end(),
@@ -350,29 +393,6 @@ void check_budgets(const Context& c, const toml::table& root, const Experiment& 
   }
 }
 
-// `dtype`: each listed once; float32 needs every table's optimizer to have a float path (the
-// problems' is checked by check_experiment, which builds them).
-std::vector<Dtype> dtypes_of(const Context& c, const toml::node& n,
-                             const std::vector<OptimizerPlan>& plans) {
-  std::vector<Dtype> out;
-  for (const std::string& name : strings(c, "dtype", n)) {
-    Dtype d = Dtype::float64;
-    try {
-      d = parse_dtype(name);
-    } catch (const UsageError& err) {
-      c.fail("dtype", &n, err.what());
-    }
-    if (std::find(out.begin(), out.end(), d) != out.end())
-      c.fail("dtype", &n, fmt::format("'{}' is listed twice", name));
-    out.push_back(d);
-  }
-  if (std::find(out.begin(), out.end(), Dtype::float32) != out.end())
-    for (const OptimizerPlan& plan : plans)
-      if (const OptimizerEntry& entry = find_optimizer(plan.optimizer); !has_float(entry))
-        c.fail("dtype", &n, fmt::format("table [optimizers.{}]: {}", plan.label, no_float(entry)));
-  return out;
-}
-
 }  // namespace
 
 Experiment with_seeds(const Experiment& e, int seeds) {
@@ -404,9 +424,10 @@ double run_count(const Experiment& e) {
     double configs = e.random_samples > 0 ? double(e.random_samples) + e.search_defaults : 1;
     if (e.random_samples == 0)
       for (const Axis& a : plan.axes) configs *= double(std::max<std::size_t>(a.values.size(), 1));
-    runs += configs * double(plan.schedules.size()) * double(plan.batches.size());
+    runs += configs * double(plan.schedules.size()) * double(plan.batches.size()) *
+            double(plan.dtypes.size());
   }
-  return runs * double(e.problems.size()) * double(e.dtypes.size()) * double(e.seeds);
+  return runs * double(e.problems.size()) * double(e.seeds);
 }
 
 Experiment parse_experiment(std::string_view text, const std::string& source) {
@@ -463,16 +484,16 @@ Experiment parse_experiment(std::string_view text, const std::string& source) {
   }
   std::vector<Index> batches = {0};
   if (const toml::node* n = root.get("batch")) batches = batches_of(c, "batch", *n);
+  DtypeDefault dtypes;
+  if (const toml::node* n = root.get("dtype")) dtypes = {dtypes_of(c, "dtype", *n), n};
   const toml::node* opts = root.get("optimizers");
   if (!opts || !opts->as_table() || opts->as_table()->empty())
     c.fail("optimizers", opts, "expected at least one [optimizers.<name>] table");
-  for (const auto& [label, node] : in_file_order(*opts->as_table()))
-    e.optimizers.push_back(parse_optimizer_plan(c, label, *node, batches));
-  if (const toml::node* n = root.get("dtype")) {
-    e.dtypes = dtypes_of(c, *n, e.optimizers);
+  for (const auto& [label, node] : in_file_order(*opts->as_table())) {
+    e.optimizers.push_back(parse_optimizer_plan(c, label, *node, batches, dtypes));
     // budget.csv's curves draw k configurations of one kind of run.
-    if (e.random_samples > 0 && e.dtypes.size() > 1)
-      c.fail("dtype", n, "a random search takes one dtype");
+    if (e.random_samples > 0 && e.optimizers.back().dtypes.size() > 1)
+      c.fail("optimizers." + label, node, "a random search takes one dtype per table");
   }
   check_budgets(c, root, e);
   check_run_count(c, e);
@@ -599,7 +620,7 @@ std::vector<RunSpec> expand(const Experiment& e) {
         }
         for (const std::string& schedule : plan.schedules)
           for (Index batch : plan.batches)
-            for (Dtype dtype : e.dtypes)
+            for (Dtype dtype : plan.dtypes)
               for (int rep = 0; rep < e.seeds; ++rep)
                 runs.push_back({Index(runs.size()), problem, plan.label, params.canonical(),
                                 schedule, batch, dtype, search, rep, run_seed(e, rep),

@@ -9,9 +9,9 @@
 //   log = { points = 100 }             # log-spaced logging points, or every = k
 //   tune = { metric = "iters_to_target", stat = "median" }
 //   batch = 64                         # default batch size (data problems; 0 = full)
-//   dtype = "float32"                  # or ["float64", "float32"]: each run in each (default
+//   dtype = "float32"                  # or ["float64", "float32"], each run in each (default
 //                                      # float64; float32 needs the problems' and optimizers'
-//                                      # float path)
+//                                      # float path); a table's own dtype overrides it
 //   diverge = 1e6                      # diverged when loss − f* > this × its start value
 //   search = { method = "random", samples = 64 }   # default: grid
 //   # random search, for budget.csv (Dodge et al. 2019): defaults = true adds, per problem ×
@@ -25,6 +25,7 @@
 //   momentum = [0.9, 0.99]
 //   schedule = ["constant", "cosine:steps=5000"]
 //   batch = [1, 32]
+//   dtype = "float32"
 #pragma once
 
 #include <cstdint>
@@ -53,6 +54,7 @@ struct OptimizerPlan {
   std::vector<Axis> axes;
   std::vector<std::string> schedules;
   std::vector<Index> batches;
+  std::vector<Dtype> dtypes;
   long line = 0;  // where the table starts, for messages
 };
 
@@ -71,7 +73,6 @@ struct Experiment {
   int random_samples = 0;        // > 0: random search with this many configurations per optimizer
   bool search_defaults = false;  // random search: also runs at the default hyperparameters
   std::vector<int> budgets;      // random search: budget.csv's k values; empty: 1, 2, 4, …, N
-  std::vector<Dtype> dtypes = {Dtype::float64};
   std::vector<OptimizerPlan> optimizers;
 };
 

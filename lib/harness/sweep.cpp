@@ -88,8 +88,9 @@ class Executor {
 }  // namespace
 
 void check_experiment(const Experiment& e) {
-  const bool float32 =
-      std::find(e.dtypes.begin(), e.dtypes.end(), Dtype::float32) != e.dtypes.end();
+  const bool float32 = std::any_of(e.optimizers.begin(), e.optimizers.end(), [](const auto& p) {
+    return std::find(p.dtypes.begin(), p.dtypes.end(), Dtype::float32) != p.dtypes.end();
+  });
   if (!e.target && !float32) return;
   for (const std::string& p : e.problems) {
     const auto problem = make_problem(p, run_seed(e, 0));

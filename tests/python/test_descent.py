@@ -381,3 +381,20 @@ lr = [1e-3, 1e-2, 1e-1]
     r = descent.sweep(path, threads=2, out=out, resume=True)
     assert r.outcome["skipped"] == int(m[1]) and len(r.runs) == 120
     assert (r.runs["status"] == "ok").all()
+
+
+def test_float32_run_and_problem_data():
+    kw = dict(problem="logreg:data=breast_cancer,l2=1e-3", optimizer="adam:lr=1e-2", iters=100)
+    r = descent.run(dtype="float32", **kw)
+    assert r.summary["dtype"] == "float32" and descent.run(**kw).summary["dtype"] == "float64"
+    ref = pd.read_csv(SOURCE / "tests/golden/float32/torch_logreg.csv")
+    np.testing.assert_allclose(r.trace["loss"], ref["loss"], rtol=1e-4)
+    with pytest.raises(descent.UsageError, match=r"^--dtype: unknown dtype 'half'"):
+        descent.run(dtype="half", **kw)
+    with pytest.raises(descent.UsageError, match="the problem has no float path"):
+        descent.run(problem="rosenbrock", optimizer="adam", dtype="float32")
+    data = descent.Problem("logreg:data=breast_cancer", seed=0).data
+    (X, y), (Xt, yt) = data["train"], data["test"]
+    assert X.shape == (456, 30) and Xt.shape == (113, 30) and set(y) == {0, 1}
+    np.testing.assert_allclose(X.mean(axis=0), 0, atol=1e-12)  # standardized on the train part
+    assert descent.Problem("rosenbrock").data is None

@@ -124,7 +124,8 @@ class Problem(_descent.Problem):
     loss_grad(x) -> (f, g); loss_grad_batch(x, indices) -> (mean f, mean g) over training
     samples; dim; x0 (the start point for the seed); optimum (f* or None); layout (the blocks:
     name, offset, rows, cols, stride, matrix); samples (0 without data); test_metrics(x) ->
-    (loss, accuracy) or None; spec (canonical).
+    (loss, accuracy) or None; data (the classifiers' {"train": (X, y), "test": (X, y)}, as the
+    model sees them, or None); spec (canonical).
     """
 
     def __init__(self, spec, seed=0):
