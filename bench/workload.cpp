@@ -15,7 +15,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "bench/harness_run.hpp"
@@ -65,6 +67,34 @@ Body prepare_gradient(const std::string& spec) {
     double sum = 0;
     for (int k = 0; k < kGradients; ++k) sum += problem->loss_grad(*x, *g);
     return sum + g->sum();
+  };
+}
+
+// MLP training steps (digits, 64 hidden units, mini-batches of 64, Adam) in double or float:
+// the float32 path's products and kernels, against the same steps in double.
+constexpr int kMlpSteps = 20;
+
+template <class T>
+Body prepare_mlp_step() {
+  using Vec = Eigen::Matrix<T, Eigen::Dynamic, 1>;
+  std::shared_ptr<const Problem> problem = make_problem("mlp:data=digits,hidden=64", 0);
+  auto opt = std::shared_ptr(make_optimizer<T>(parse_optimizer("adam:lr=1e-3"), problem->dim()));
+  auto x = std::make_shared<Vec>(problem->initial_point(0).cast<T>());
+  auto g = std::make_shared<Vec>(problem->dim());
+  auto rows = std::make_shared<std::vector<Index>>(64 * kMlpSteps);
+  for (std::size_t i = 0; i < rows->size(); ++i) (*rows)[i] = Index(i * 7 % problem->samples());
+  return [problem, opt, x, g, rows] {
+    Rng rng(1);
+    double sum = 0;
+    for (int k = 0; k < kMlpSteps; ++k) {
+      const std::span<const Index> batch(rows->data() + 64 * k, 64);
+      if constexpr (std::is_same_v<T, double>)
+        sum += problem->sample_loss_grad(*x, batch, rng, *g);
+      else
+        sum += problem->sample_loss_grad_f32(*x, batch, rng, *g);
+      opt->step(*x, *g);
+    }
+    return sum;
   };
 }
 
@@ -122,6 +152,8 @@ std::vector<Workload> workloads() {
   for (const std::string spec : kGradientSpecs)
     if (problem_exists(spec))
       all.push_back({"gradient:" + spec, [spec] { return prepare_gradient(spec); }});
+  all.push_back({"mlp_step:float64", prepare_mlp_step<double>});
+  all.push_back({"mlp_step:float32", prepare_mlp_step<float>});
   all.push_back({"run:adam:rosenbrock", prepare_run});
   all.push_back({"sweep", prepare_sweep});
   return all;

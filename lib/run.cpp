@@ -173,27 +173,27 @@ class RunOracle final : public Oracle {
 
 // The problem's evaluations in the run's scalar: double, or float (lib/problem.hpp's float path).
 template <class T>
-using Vec = Eigen::Matrix<T, Eigen::Dynamic, 1>;
-
-template <class T>
 constexpr bool is_double = std::is_same_v<T, double>;
 
-template <class T, class X, class G>
-double full_eval(const Problem& p, const X& x, G& g) {
+// Each takes Refs, built at the call as a direct call to the problem would build them, so that
+// it inlines into the run loop.
+template <class T>
+double full_eval(const Problem& p, CVecRef<T> x, VecRef<T> g) {
   if constexpr (is_double<T>)
     return p.loss_grad(x, g);
   else
     return p.loss_grad_f32(x, g);
 }
-template <class T, class X, class G>
-double sample_eval(const Problem& p, const X& x, std::span<const Index> batch, Rng& rng, G& g) {
+template <class T>
+double sample_eval(const Problem& p, CVecRef<T> x, std::span<const Index> batch, Rng& rng,
+                   VecRef<T> g) {
   if constexpr (is_double<T>)
     return p.sample_loss_grad(x, batch, rng, g);
   else
     return p.sample_loss_grad_f32(x, batch, rng, g);
 }
-template <class T, class X>
-Problem::TestMetrics test_eval(const Problem& p, const X& x) {
+template <class T>
+Problem::TestMetrics test_eval(const Problem& p, CVecRef<T> x) {
   if constexpr (is_double<T>)
     return p.test_metrics(x);
   else
@@ -225,7 +225,7 @@ class Runner {
         stochastic_(problem.stochastic() && !(n_ > 0 && plan_.batch >= n_)),
         g_(problem.dim()),
         full_g_(stochastic_ ? problem.dim() : 0),
-        measured_(stochastic_ ? Eigen::Ref<Vec<T>>(full_g_) : Eigen::Ref<Vec<T>>(g_)),
+        measured_(stochastic_ ? VecRef<T>(full_g_) : VecRef<T>(g_)),
         constant_rate_(schedule.is_constant()),
         batches_(n_, plan_.batch, derive_seed(settings.seed, kBatches)),
         noise_(derive_seed(settings.seed, kNoise)),
@@ -455,7 +455,7 @@ class Runner {
   const Index n_;
   const bool stochastic_;
   Vec<T> x_, g_, full_g_;
-  Eigen::Ref<Vec<T>> measured_;  // g_ or full_g_: the buffer that holds the full gradient at x_k
+  VecRef<T> measured_;  // g_ or full_g_: the buffer that holds the full gradient at x_k
   const bool constant_rate_;
   Batches batches_;
   Rng noise_;
