@@ -168,8 +168,44 @@ clip = 1
 lr = { logspace = [1e-3, 1e-2], n = 5 }
 )";
 
-void BM_Sweep(benchmark::State& state) {
-  const Experiment e = parse_experiment(kSweep, "bench.toml");
+// Many small runs: 1,000 runs of 2,000 steps on 2-D problems, where a run costs tens of
+// microseconds and anything the threads share (the output lock, allocation) shows.
+const char* const kSmallSweep = R"(
+name = "bench_small"
+problems = ["rosenbrock", "beale"]
+seeds = 10
+budget = { iters = 2000 }
+log = { points = 50 }
+[optimizers.sgd]
+lr = { logspace = [1e-4, 1e-2], n = 10 }
+[optimizers.momentum]
+lr = { logspace = [1e-4, 1e-2], n = 10 }
+[optimizers.nesterov]
+lr = { logspace = [1e-4, 1e-2], n = 10 }
+[optimizers.rmsprop]
+lr = { logspace = [1e-4, 1e-2], n = 10 }
+[optimizers.adam]
+lr = { logspace = [1e-3, 1e-1], n = 10 }
+)";
+
+// Mini-batch MLP runs on digits, where each run builds its data problem once per thread.
+const char* const kMlpSweep = R"(
+name = "bench_mlp"
+problems = ["mlp:data=digits,hidden=64"]
+seeds = 4
+budget = { iters = 300 }
+batch = 64
+log = { points = 20 }
+[optimizers.adam]
+lr = [1e-3, 3e-3]
+[optimizers.momentum]
+lr = [1e-2, 3e-2]
+)";
+
+// BM_Sweep/<sweep>/<threads>: the whole sweep (runs, CSV, best.csv, meta.json) per iteration;
+// the ratio of the 1- and 2-thread times is the sweep's scaling.
+void BM_Sweep(benchmark::State& state, const char* text) {
+  const Experiment e = parse_experiment(text, "bench.toml");
   const auto dir =
       std::filesystem::temp_directory_path() / ("descent_bm_sweep_" + std::to_string(getpid()));
   SweepOptions o;
@@ -184,7 +220,24 @@ void BM_Sweep(benchmark::State& state) {
   std::filesystem::remove_all(dir);
   state.counters["runs_per_s"] = benchmark::Counter(double(runs), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_Sweep)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
+BENCHMARK_CAPTURE(BM_Sweep, quadratic, kSweep)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(2.0);
+BENCHMARK_CAPTURE(BM_Sweep, small, kSmallSweep)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(2.0);
+BENCHMARK_CAPTURE(BM_Sweep, mlp, kMlpSweep)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(2.0);
 
 }  // namespace
 }  // namespace descent

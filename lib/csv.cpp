@@ -135,15 +135,26 @@ void CsvWriter::row(const std::vector<std::string>& fields) {
   if (fields.size() != columns_)
     throw std::logic_error(fmt::format("{}: row of {} fields under a header of {}", path_.string(),
                                        fields.size(), columns_));
+  std::string line;
+  append_csv_line(line, fields);
+  lines(line);
+}
+
+void CsvWriter::lines(std::string_view text) { std::fwrite(text.data(), 1, text.size(), file_); }
+
+void append_csv_line(std::string& out, const std::vector<std::string>& fields) {
   for (std::size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) std::fputc(',', file_);
+    if (i > 0) out += ',';
     const std::string& f = fields[i];
-    if (f.find_first_of(",\"\r\n") == std::string::npos)
-      std::fwrite(f.data(), 1, f.size(), file_);
-    else
-      csv_fwrite(file_, f.data(), f.size());
+    if (f.find_first_of(",\"\r\n") == std::string::npos) {
+      out += f;
+    } else {
+      const std::size_t at = out.size();
+      out.resize(at + csv_write(nullptr, 0, f.data(), f.size()));
+      csv_write(out.data() + at, out.size() - at, f.data(), f.size());
+    }
   }
-  std::fputc('\n', file_);
+  out += '\n';
 }
 
 void CsvWriter::flush() {

@@ -25,6 +25,9 @@ class CsvWriter {
   CsvWriter& operator=(const CsvWriter&) = delete;
 
   void row(const std::vector<std::string>& fields);
+  // Lines made by append_csv_line, written as they are (the sweep formats a run's rows on its
+  // own thread and holds the output lock only for this).
+  void lines(std::string_view text);
   void flush();
   void commit();  // closes the file and renames it to its final name
 
@@ -36,6 +39,9 @@ class CsvWriter {
   std::size_t columns_;
   bool keep_ = false;  // appending files stay on disk
 };
+
+// Appends one CSV line to `out`: the fields, quoted where they need it, and '\n'.
+void append_csv_line(std::string& out, const std::vector<std::string>& fields);
 
 // An input file must be a regular file of at most `max_bytes`: a FIFO, a device (/dev/zero) or
 // a folder is refused before reading, instead of hanging or reading until memory runs out.

@@ -28,10 +28,10 @@ namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
 
-// What one finished run contributes to runs.csv and traces.csv.
+// What one finished run contributes to runs.csv and traces.csv, as CSV lines formatted on the
+// run's own thread: the output lock is then held only to copy them out.
 struct Record {
-  std::vector<std::string> row;
-  std::vector<std::vector<std::string>> trace;
+  std::string row, trace;
   Status status = Status::ok;
 };
 
@@ -55,8 +55,8 @@ class Executor {
       message = ex.what();
     }
     const Ran ran{spec, result, rec.status, message, fstar};
-    rec.row = runs_row(ran, hp_keys_);
-    rec.trace = traces_rows(ran);
+    append_csv_line(rec.row, runs_row(ran, hp_keys_));
+    for (const auto& row : traces_rows(ran)) append_csv_line(rec.trace, row);
     return rec;
   }
 
@@ -144,9 +144,9 @@ void execute_all(const Experiment& e, const std::vector<std::string>& hp_keys,
       const Record rec = executor.execute(*pending[i]);
 #pragma omp critical(sweep_output)
       try {
-        for (const auto& row : rec.trace) traces_file.row(row);
+        traces_file.lines(rec.trace);
         traces_file.flush();  // traces before the run's row: a listed run is complete
-        runs_file.row(rec.row);
+        runs_file.lines(rec.row);
         runs_file.flush();
         ++out.ran;
         out.ok += rec.status == Status::ok;
