@@ -90,46 +90,27 @@ Problem::TestMetrics Classifier::test(Eigen::Ref<const VecT<T>> x) const {
   return {sum / double(t.rows()), double(correct) / double(t.rows())};
 }
 
-template double Classifier::full<double>(VecIn, VecOut) const;
-template double Classifier::full<float>(VecInF, VecOutF) const;
-template double Classifier::batch_loss<double>(VecIn, std::span<const Index>, VecOut, Rng*) const;
-template double Classifier::batch_loss<float>(VecInF, std::span<const Index>, VecOutF, Rng*) const;
-template Problem::TestMetrics Classifier::test<double>(VecIn) const;
-template Problem::TestMetrics Classifier::test<float>(VecInF) const;
-
-template <class T>
-double softmax_xent(Eigen::Ref<MatT<T>> z, LabelsIn y, bool grad, Index* correct,
-                    Eigen::Ref<VecT<T>> m, Eigen::Ref<VecT<T>> s) {
-  const Index b = z.rows();
-  auto mb = m.head(b);
-  auto sb = s.head(b);
-  mb = z.rowwise().maxCoeff();
-  if (correct) {
-    for (Index i = 0; i < b; ++i) {
-      Index k = 0;
-      z.row(i).maxCoeff(&k);
-      *correct += k == y[i];
-    }
-  }
-  z.colwise() -= mb;
-  double sum = 0;
-  for (Index i = 0; i < b; ++i) sum -= z(i, y[i]);
-  z = z.array().exp().matrix();
-  sb = z.rowwise().sum();
-  for (Index i = 0; i < b; ++i) sum += std::log(sb[i]);  // b logs only: scalar is fine
-  if (grad) {
-    z.array().colwise() /= sb.array();
-    for (Index i = 0; i < b; ++i) z(i, y[i]) -= 1;
-  }
-  return sum;
+// The scalars' entry points, here where the templates above are defined (explicit
+// instantiations of these Ref-typed templates mangle differently under clang).
+double Classifier::loss_grad(VecIn x, VecOut g) const { return full<double>(x, g); }
+double Classifier::loss_grad_batch(VecIn x, std::span<const Index> batch, VecOut g) const {
+  return batch_loss<double>(x, batch, g, nullptr);
 }
+double Classifier::sample_loss_grad(VecIn x, std::span<const Index> batch, Rng& rng,
+                                    VecOut g) const {
+  return batch_loss<double>(x, batch, g, dropout_rng(rng));
+}
+Problem::TestMetrics Classifier::test_metrics(VecIn x) const { return test<double>(x); }
+double Classifier::loss_grad_f32(VecInF x, VecOutF g) const { return full<float>(x, g); }
+double Classifier::sample_loss_grad_f32(VecInF x, std::span<const Index> batch, Rng& rng,
+                                        VecOutF g) const {
+  return batch_loss<float>(x, batch, g, dropout_rng(rng));
+}
+Problem::TestMetrics Classifier::test_metrics_f32(VecInF x) const { return test<float>(x); }
 
-template double softmax_xent<double>(Eigen::Ref<MatX>, LabelsIn, bool, Index*, VecOut, VecOut);
-template double softmax_xent<float>(Eigen::Ref<Eigen::MatrixXf>, LabelsIn, bool, Index*, VecOutF,
-                                    VecOutF);
-
+namespace {
 template <class T>
-void log1p_unit(const T* __restrict e, T* __restrict out, Index n) {
+void log1p_series(const T* __restrict e, T* __restrict out, Index n) {
   for (Index i = 0; i < n; ++i) {
     const T s = e[i] / (2 + e[i]), s2 = s * s;
     T p = T(1.0 / 35);
@@ -138,8 +119,10 @@ void log1p_unit(const T* __restrict e, T* __restrict out, Index n) {
   }
 }
 
-template void log1p_unit<double>(const double*, double*, Index);
-template void log1p_unit<float>(const float*, float*, Index);
+}  // namespace
+
+void log1p_unit(const double* e, double* out, Index n) { log1p_series(e, out, n); }
+void log1p_unit(const float* e, float* out, Index n) { log1p_series(e, out, n); }
 
 Index linear_chunk_rows(Index features, Index rows) {
   features = std::max<Index>(features, 1);

@@ -5,6 +5,7 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <span>
 #include <type_traits>
@@ -48,25 +49,18 @@ double squared_norm_of(const E& e) {
 class Classifier : public Problem {
  public:
   Index samples() const override { return data_.train.rows(); }
-  double loss_grad(VecIn x, VecOut g) const override { return full<double>(x, g); }
+  double loss_grad(VecIn x, VecOut g) const override;
   double loss(VecIn x) const override;
-  double loss_grad_batch(VecIn x, std::span<const Index> batch, VecOut g) const override {
-    return batch_loss<double>(x, batch, g, nullptr);
-  }
+  double loss_grad_batch(VecIn x, std::span<const Index> batch, VecOut g) const override;
   bool has_test_set() const override { return data_.test.rows() > 0; }
   // Mean cross-entropy (without the penalty) and accuracy on the test part.
-  TestMetrics test_metrics(VecIn x) const override { return test<double>(x); }
-  double sample_loss_grad(VecIn x, std::span<const Index> batch, Rng& rng,
-                          VecOut g) const override {
-    return batch_loss<double>(x, batch, g, dropout_rng(rng));
-  }
+  TestMetrics test_metrics(VecIn x) const override;
+  double sample_loss_grad(VecIn x, std::span<const Index> batch, Rng& rng, VecOut g) const override;
   bool has_float() const override { return true; }
-  double loss_grad_f32(VecInF x, VecOutF g) const override { return full<float>(x, g); }
+  double loss_grad_f32(VecInF x, VecOutF g) const override;
   double sample_loss_grad_f32(VecInF x, std::span<const Index> batch, Rng& rng,
-                              VecOutF g) const override {
-    return batch_loss<float>(x, batch, g, dropout_rng(rng));
-  }
-  TestMetrics test_metrics_f32(VecInF x) const override { return test<float>(x); }
+                              VecOutF g) const override;
+  TestMetrics test_metrics_f32(VecInF x) const override;
   const Split& data() const { return data_; }
   Index features() const { return data_.train.features(); }
   int classes() const { return data_.train.classes; }
@@ -143,12 +137,35 @@ class Classifier : public Problem {
 // m and s are scratch vectors of at least b entries.
 template <class T>
 double softmax_xent(Eigen::Ref<MatT<T>> z, LabelsIn y, bool grad, Index* correct,
-                    Eigen::Ref<VecT<T>> m, Eigen::Ref<VecT<T>> s);
+                    Eigen::Ref<VecT<T>> m, Eigen::Ref<VecT<T>> s) {
+  const Index b = z.rows();
+  auto mb = m.head(b);
+  auto sb = s.head(b);
+  mb = z.rowwise().maxCoeff();
+  if (correct) {
+    for (Index i = 0; i < b; ++i) {
+      Index k = 0;
+      z.row(i).maxCoeff(&k);
+      *correct += k == y[i];
+    }
+  }
+  z.colwise() -= mb;
+  double sum = 0;
+  for (Index i = 0; i < b; ++i) sum -= z(i, y[i]);
+  z = z.array().exp().matrix();
+  sb = z.rowwise().sum();
+  for (Index i = 0; i < b; ++i) sum += std::log(sb[i]);  // b logs only: scalar is fine
+  if (grad) {
+    z.array().colwise() /= sb.array();
+    for (Index i = 0; i < b; ++i) z(i, y[i]) -= 1;
+  }
+  return sum;
+}
 
 // out_i = log(1 + e_i) for e_i ∈ [0, 1], as 2 atanh(s), s = e/(2 + e) ≤ 1/3, by 18 terms of its
 // series (relative error ≤ 3 ulp); unlike std::log1p the loop vectorizes.
-template <class T>
-void log1p_unit(const T* e, T* out, Index n);
+void log1p_unit(const double* e, double* out, Index n);
+void log1p_unit(const float* e, float* out, Index n);
 
 // Rows per evaluation chunk for a linear model on `features` inputs and `rows` samples. Data
 // that streams from memory (more than 512 KiB): about 12 KiB and a multiple of 8 rows, so that

@@ -121,6 +121,7 @@ class LogReg final : public Classifier {
   }
   template <class T>
   double l2_penalty(Eigen::Ref<const VecT<T>> x, T* g) const {
+    if (l2_ == 0) return 0;  // without a penalty, no pass over the weights
     const Index d = features();
     if (g) Eigen::Map<VecT<T>>(g, d) += T(l2_) * x.head(d);
     return 0.5 * l2_ * squared_norm_of(x.head(d));

@@ -231,6 +231,7 @@ class Mlp final : public Classifier {
 
   template <class T>
   double l2_penalty(Eigen::Ref<const VecT<T>> x, T* g) const {
+    if (l2_ == 0) return 0;  // without a penalty, no pass over the weights
     double sum = 0;
     for (const Layer& L : layers_) {
       const auto w = weights<T>(x, L).topRows(L.in);

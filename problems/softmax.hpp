@@ -116,6 +116,7 @@ class Softmax final : public Classifier {
   }
   template <class T>
   double l2_penalty(Eigen::Ref<const VecT<T>> x, T* g) const {
+    if (l2_ == 0) return 0;  // without a penalty, no pass over the weights
     const Index d = features();
     Eigen::Map<const MatT<T>> w(x.data(), d + 1, classes());
     if (g) Eigen::Map<MatT<T>>(g, d + 1, classes()).topRows(d) += T(l2_) * w.topRows(d);
