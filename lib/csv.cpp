@@ -241,6 +241,26 @@ void on_row(int /*terminator*/, void* state) {
   s->fields.reserve(s->table->header.size());  // the moved-from vector has no room left
 }
 
+// A line with no quote, space, tab or carriage return, read at the start of a row: all libcsv
+// would do is split it at its commas. Splitting it here costs a fraction of libcsv's
+// character-by-character callbacks, which matters when a sweep reads back its own traces (a
+// million fields for a thousand small runs).
+bool plain(std::string_view line) {
+  return !line.empty() && std::none_of(line.begin(), line.end(), [](char c) {
+    return c == '"' || c == ' ' || c == '\t' || c == '\r';
+  });
+}
+
+void split_plain(std::string_view line, ParseState& state) {
+  for (std::size_t start = 0;;) {
+    const std::size_t comma = line.find(',', start);
+    state.fields.emplace_back(line.substr(start, comma - start));
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  on_row(0, &state);
+}
+
 }  // namespace
 
 CsvTable read_csv(const std::filesystem::path& path) {
@@ -255,9 +275,15 @@ CsvTable read_csv(const std::filesystem::path& path) {
   std::string line;
   // Feed line by line so that errors can name the line; quoted newlines span feeds.
   while (std::getline(in, line)) {
-    line.push_back('\n');
     const bool row_start = parser.status == 0 && state.fields.empty();  // not inside a quote
     if (row_start) state.line = state.next_line;
+    if (row_start && plain(line)) {
+      split_plain(line, state);
+      ++state.next_line;
+      if (!state.error.empty()) break;
+      continue;
+    }
+    line.push_back('\n');
     if (csv_parse(&parser, line.data(), line.size(), on_field, on_row, &state) != line.size()) {
       const std::string why = csv_strerror(csv_error(&parser));
       csv_free(&parser);
