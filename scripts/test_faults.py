@@ -233,6 +233,13 @@ def hostile(work):
         (experiment("target = { test_acc = 2 }"), "target.test_acc"),
         (experiment("diverge = -1"), "diverge"),
         (experiment("search = { samples = 5 }"), "search.samples"),
+        (["run", "-p", "logreg", "-o", "adam", "--dtype", "half"], "--dtype: unknown dtype 'half'"),
+        (["run", "-p", "rosenbrock", "-o", "adam", "--dtype", "float32"],
+         "problem 'rosenbrock:dim=2': dtype float32 with optimizer 'adam'"),
+        (["run", "-p", "logreg", "-o", "lbfgs", "--dtype", "float32"],
+         "dtype float32 with optimizer 'lbfgs': it works in double precision only"),
+        (experiment('dtype = "float32"'), "dtype float32: problem 'rosenbrock' has no float path"),
+        (experiment('dtype = ["float32", "float32"]'), "listed twice"),
     ]
     for args, expected in cases:
         args = args() if callable(args) else args
