@@ -198,3 +198,23 @@ TEST_CASE("sweep errors are one line and exit status 2", "[cli]") {
   check_usage_error("merge / --out /tmp/x", "/ has no experiment.toml (not a finished sweep)");
   fs::remove(file);
 }
+
+TEST_CASE("sweep --dry-run lists every run, with its dtype, and writes nothing", "[cli]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("descent_dry_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path file = dir / "e.toml";
+  std::ofstream(file) << "name = \"dry\"\nproblems = [\"logreg\"]\nseeds = 2\n"
+                         "budget = { iters = 10 }\ndtype = [\"float64\", \"float32\"]\n"
+                         "[optimizers.adam]\nlr = [0.01, 0.1]\n";
+  const Outcome o =
+      run_descent("sweep " + file.string() + " --out " + (dir / "out").string() + " --dry-run");
+  CHECK(o.status == 0);
+  CHECK_THAT(o.out, Catch::EndsWith("8 runs\n"));
+  CHECK_THAT(o.out, Catch::StartsWith("0\tlogreg\tadam:flavor=torch,lr=0.01,"));
+  CHECK_THAT(o.out, Catch::Contains("\tbatch=0\tfloat32\trep=1\n"));
+  CHECK(std::count(o.out.begin(), o.out.end(), '\n') == 9);
+  CHECK_FALSE(fs::exists(dir / "out" / "runs.csv"));
+  fs::remove_all(dir);
+}
