@@ -22,6 +22,11 @@ Dtype parse_dtype(std::string_view name) {
 
 const char* to_string(Dtype d) { return d == Dtype::float32 ? "float32" : "float64"; }
 
+std::string no_float_path(std::string_view spec) {
+  return fmt::format("dtype float32: problem '{}' has no float path (the data problems have one)",
+                     spec);
+}
+
 const char* to_string(Status s) {
   switch (s) {
     case Status::ok:
@@ -483,10 +488,7 @@ RunResult run(const Problem& problem, Optimizer<double>& optimizer, const Schedu
 
 RunResult run(const Problem& problem, Optimizer<float>& optimizer, const Schedule& schedule,
               const RunSettings& settings) {
-  if (!problem.has_float())
-    throw UsageError(
-        fmt::format("dtype float32: problem '{}' has no float path (the data problems have one)",
-                    problem.spec()));
+  if (!problem.has_float()) throw UsageError(no_float_path(problem.spec()));
   return Runner<float>(problem, optimizer, schedule, settings).run();
 }
 

@@ -46,6 +46,8 @@ struct LogPlan {
 enum class Dtype { float64, float32 };
 Dtype parse_dtype(std::string_view name);  // throws UsageError
 const char* to_string(Dtype d);
+// The message for float32 on a problem (named by `spec`) without a float path.
+std::string no_float_path(std::string_view spec);
 
 struct RunSettings {
   Budget budget;
@@ -108,7 +110,7 @@ StepPlan plan_steps(const Problem& problem, const RunSettings& settings);
 
 RunResult run(const Problem& problem, Optimizer<double>& optimizer, const Schedule& schedule,
               const RunSettings& settings);
-// A float32 run; a UsageError when the problem has no float path.
+// A float32 run; a UsageError (no_float_path) when the problem has no float path.
 RunResult run(const Problem& problem, Optimizer<float>& optimizer, const Schedule& schedule,
               const RunSettings& settings);
 

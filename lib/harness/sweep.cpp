@@ -95,9 +95,7 @@ void check_experiment(const Experiment& e) {
   for (const std::string& p : e.problems) {
     const auto problem = make_problem(p, run_seed(e, 0));
     if (float32 && !problem->has_float())
-      throw UsageError(fmt::format(
-          "{}: dtype float32: problem '{}' has no float path (the data problems have one)",
-          e.source, p));
+      throw UsageError(fmt::format("{}: {}", e.source, no_float_path(p)));
     if (!e.target) continue;
     const auto kind = e.target->kind;
     if ((kind == Target::Kind::gap || kind == Target::Kind::rel_gap) && !problem->optimum())
